@@ -1,0 +1,1 @@
+"""Single Window: cross-border e-commerce declaration service."""

@@ -1,0 +1,104 @@
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.models.types import JSONDocument, UTCDateTime, utcnow
+
+
+class Declaration(SQLModel, table=True):
+    """An accepted three-document declaration (order + payment + waybill)."""
+
+    __tablename__ = "declarations"
+    __table_args__ = (
+        UniqueConstraint("ebp_code", "order_no", name="uq_declarations_ebp_order"),
+        Index("ix_declarations_created", "created_at", "id"),
+        Index("ix_declarations_status_created", "status", "created_at"),
+        Index("ix_declarations_buyer", "buyer_id_number"),
+    )
+
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    ebp_code: str = Field(max_length=18)
+    ebc_code: str = Field(max_length=18, index=True)
+    pay_code: str = Field(max_length=18, index=True)
+    logistics_code: str = Field(max_length=18, index=True)
+    order_no: str = Field(max_length=60)
+    logistics_no: str = Field(max_length=60)
+    buyer_id_number: str = Field(max_length=60)
+    trade_mode: str = Field(max_length=4)
+    status: str = Field(max_length=16)
+    ceb_status: int
+    dutiable_value: Decimal = Field(sa_column=Column(Numeric(19, 5), nullable=False))
+    # What this declaration charged to the buyer's annual quota, so it can be released
+    # exactly when the declaration is later rejected, cancelled or returned.
+    quota_year: int
+    quota_charge: int = Field(sa_column=Column(BigInteger, nullable=False))
+    documents: dict[str, Any] = Field(sa_column=Column(JSONDocument, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class DeclarationAgency(SQLModel, table=True):
+    """One agency's view of one declaration: pending → acknowledged → its decision."""
+
+    __tablename__ = "declaration_agencies"
+
+    declaration_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("declarations.id"), primary_key=True)
+    )
+    agency: str = Field(sa_column=Column(String(16), primary_key=True))
+    status: str = Field(max_length=16)
+    detail: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONDocument))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class DeclarationEvent(SQLModel, table=True):
+    """The status history of a declaration, append-only."""
+
+    __tablename__ = "declaration_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    declaration_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("declarations.id"), nullable=False, index=True)
+    )
+    status: str = Field(max_length=16)
+    ceb_status: int
+    agency: str | None = Field(default=None, max_length=16)
+    note: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Refusal(SQLModel, table=True):
+    """A declaration refused by the rules: kept for counting and for regulators."""
+
+    __tablename__ = "refusals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ebp_code: str | None = Field(default=None, max_length=18, index=True)
+    order_no: str | None = Field(default=None, max_length=60)
+    violations: list[dict[str, Any]] = Field(sa_column=Column(JSONDocument, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class Waybill(SQLModel, table=True):
+    """The last declaration that used a waybill number, for the six-month reuse rule."""
+
+    __tablename__ = "waybills"
+
+    logistics_code: str = Field(sa_column=Column(String(18), primary_key=True))
+    logistics_no: str = Field(sa_column=Column(String(60), primary_key=True))
+    declaration_id: str = Field(max_length=36)
+    declared_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class BuyerQuota(SQLModel, table=True):
+    """A buyer's running annual total, in 1/100000 CNY, charged atomically at acceptance."""
+
+    __tablename__ = "buyer_quotas"
+
+    buyer_id_number: str = Field(sa_column=Column(String(60), primary_key=True))
+    year: int = Field(primary_key=True)
+    used: int = Field(sa_column=Column(BigInteger, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

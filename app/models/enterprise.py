@@ -1,0 +1,26 @@
+from datetime import datetime
+
+from sqlalchemy import Column, String
+from sqlmodel import Field, SQLModel
+
+from app.models.types import UTCDateTime, utcnow
+
+
+class Enterprise(SQLModel, table=True):
+    """One enterprise filing (企业备案), shared by every agency."""
+
+    __tablename__ = "enterprises"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customs_code: str = Field(sa_column=Column(String(10), nullable=False, unique=True))
+    uscc: str = Field(sa_column=Column(String(18), nullable=False, unique=True))
+    name: str = Field(max_length=100)
+    # Space-separated, sorted role names; no role name is a substring of another, so a
+    # LIKE filter on one role is exact.
+    roles: str = Field(max_length=64)
+    contact_name: str = Field(max_length=60)
+    telephone: str = Field(max_length=30)
+    status: str = Field(max_length=16, index=True)
+    credit_grade: str = Field(max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

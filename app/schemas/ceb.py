@@ -1,0 +1,52 @@
+"""Field types of the CEB 202205 message standard, as pydantic annotations."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+
+def text(max_length: int, min_length: int = 1) -> object:
+    """CEB ``C..n``: a string of ``min_length`` to ``max_length`` characters."""
+    return StringConstraints(min_length=min_length, max_length=max_length)
+
+
+# CEB N19,5: at most 19 digits, 5 of them after the point. JSON numbers or strings.
+Amount = Annotated[Decimal, Field(max_digits=19, decimal_places=5, ge=0)]
+
+# Code fields whose allowed values are business rules (currency 142, ID type 1, the
+# 10-digit HS code): the schema only bounds their length so that a wrong value is
+# reported by the rule that names it.
+RuleCode = Annotated[str, StringConstraints(min_length=1, max_length=20)]
+
+C3 = Annotated[str, StringConstraints(min_length=3, max_length=3)]
+C4 = Annotated[str, StringConstraints(min_length=4, max_length=4)]
+C6 = Annotated[str, StringConstraints(min_length=6, max_length=6)]
+C10 = Annotated[str, text(10)]
+C18 = Annotated[str, text(18)]
+C30 = Annotated[str, text(30)]
+C36 = Annotated[str, StringConstraints(min_length=36, max_length=36)]
+C37 = Annotated[str, text(37)]
+C50 = Annotated[str, text(50)]
+C60 = Annotated[str, text(60)]
+C100 = Annotated[str, text(100)]
+C200 = Annotated[str, text(200)]
+C250 = Annotated[str, text(250)]
+C510 = Annotated[str, text(510)]
+C1000 = Annotated[str, text(1000, min_length=0)]
+
+
+def _ceb_time(value: str) -> str:
+    try:
+        datetime.strptime(value, "%Y%m%d%H%M%S")
+    except ValueError:
+        raise PydanticCustomError(
+            "ceb_time_invalid", "must be a time in the form YYYYMMDDhhmmss (China time)"
+        ) from None
+    return value
+
+
+# CEB C14 time, YYYYMMDDhhmmss in China time (UTC+8).
+CebTime = Annotated[str, StringConstraints(min_length=14, max_length=14), AfterValidator(_ceb_time)]

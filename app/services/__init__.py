@@ -1,0 +1,1 @@
+"""The domain: rules, intake, status. Nothing here imports FastAPI."""
