@@ -79,6 +79,7 @@ class Refusal(SQLModel, table=True):
     ebp_code: str | None = Field(default=None, max_length=18, index=True)
     order_no: str | None = Field(default=None, max_length=60)
     violations: list[dict[str, Any]] = Field(sa_column=Column(JSONDocument, nullable=False))
+    documents: dict[str, Any] = Field(sa_column=Column(JSONDocument, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
 

@@ -25,6 +25,8 @@ class RuleCode(StrEnum):
     ANNUAL_LIMIT_EXCEEDED = "annual_limit_exceeded"
     WAYBILL_REUSED = "waybill_reused"
     HS_CODE_INVALID = "hs_code_invalid"
+    # Not a rule of the documents: the 409 of an intake, a violation of a dry run.
+    DUPLICATE_ORDER = "duplicate_order"
 
 
 # (English, Chinese) templates, formatted with the keyword arguments given to ``violation``.
@@ -110,15 +112,23 @@ MESSAGES: dict[RuleCode, tuple[str, str]] = {
         "gcode {found!r} is not a 10-digit HS code",
         "商品编码 {found!r} 不是有效的10位商品编码",
     ),
+    RuleCode.DUPLICATE_ORDER: (
+        "order {found!r} of platform {platform!r} has already been declared",
+        "电商平台 {platform!r} 的订单 {found!r} 已申报",
+    ),
 }
 
 
 @dataclass(frozen=True, slots=True)
 class RuleViolation:
+    """One problem with a request. ``pointer`` is a JSON pointer into the body;
+    ``parameter`` names a query or path parameter instead."""
+
     code: str
-    pointer: str
+    pointer: str | None
     message: str
     messageZh: str
+    parameter: str | None = None
 
 
 def violation(code: RuleCode, pointer: str, **params: object) -> RuleViolation:

@@ -118,6 +118,7 @@ def upgrade() -> None:
     sa.Column('ebp_code', sa.String(length=18), nullable=True),
     sa.Column('order_no', sa.String(length=60), nullable=True),
     sa.Column('violations', JSON_DOCUMENT, nullable=False),
+    sa.Column('documents', JSON_DOCUMENT, nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )

@@ -1,0 +1,157 @@
+"""One family of domain errors, each with a stable code, rendered as RFC 9457 problems."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from app.services.violations import RuleViolation
+
+
+class DomainError(Exception):
+    """An error the caller can act on. ``code`` is stable; the texts are for people."""
+
+    status: int = 400
+    code: str = "bad_request"
+    title: str = "Bad request"
+    title_zh: str = "请求错误"
+
+    def __init__(self, detail: str, detail_zh: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.detail_zh = detail_zh
+        self.extra = extra
+        self.headers: dict[str, str] = {}
+
+    def problem(self) -> dict[str, Any]:
+        return {
+            "type": f"https://singlewindow.example/problems/{self.code.replace('_', '-')}",
+            "title": self.title,
+            "titleZh": self.title_zh,
+            "status": self.status,
+            "code": self.code,
+            "detail": self.detail,
+            "detailZh": self.detail_zh,
+            **self.extra,
+        }
+
+
+class InvalidRequest(DomainError):
+    status = 422
+    code = "invalid_request"
+    title = "The request does not follow the schema"
+    title_zh = "请求不符合报文规范"
+
+    def __init__(self, violations: Sequence[RuleViolation]) -> None:
+        super().__init__(
+            f"{len(violations)} field(s) do not follow the schema.",
+            f"{len(violations)} 个字段不符合报文规范。",
+            violations=[_violation_body(v) for v in violations],
+        )
+        self.violations = list(violations)
+
+
+class DeclarationRefused(DomainError):
+    status = 422
+    code = "declaration_refused"
+    title = "The declaration breaks business rules"
+    title_zh = "申报未通过业务规则校验"
+
+    def __init__(self, violations: Sequence[RuleViolation]) -> None:
+        super().__init__(
+            f"The declaration breaks {len(violations)} rule(s); nothing was stored.",
+            f"申报违反 {len(violations)} 条规则，未予受理。",
+            violations=[_violation_body(v) for v in violations],
+        )
+        self.violations = list(violations)
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    title = "Not found"
+    title_zh = "未找到"
+
+
+class DeclarationNotFound(NotFound):
+    code = "declaration_not_found"
+    title = "No such declaration"
+    title_zh = "申报单不存在"
+
+
+class EnterpriseNotFound(NotFound):
+    code = "enterprise_not_found"
+    title = "No such enterprise filing"
+    title_zh = "企业备案不存在"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    title = "Conflict"
+    title_zh = "冲突"
+
+    def __init__(self, detail: str, detail_zh: str, location: str | None = None) -> None:
+        extra = {"location": location} if location else {}
+        super().__init__(detail, detail_zh, **extra)
+        if location:
+            self.headers["Location"] = location
+
+
+class DuplicateOrder(Conflict):
+    code = "duplicate_order"
+    title = "This order has already been declared"
+    title_zh = "该订单已申报"
+
+
+class EnterpriseAlreadyFiled(Conflict):
+    code = "enterprise_already_filed"
+    title = "This enterprise has already been filed"
+    title_zh = "该企业已备案"
+
+
+class IdempotencyKeyInFlight(Conflict):
+    code = "idempotency_key_in_flight"
+    title = "A request with this Idempotency-Key is still being processed"
+    title_zh = "使用该幂等键的请求仍在处理中"
+
+
+class IdempotencyKeyReused(DomainError):
+    status = 422
+    code = "idempotency_key_reused"
+    title = "This Idempotency-Key was used for a different request"
+    title_zh = "该幂等键已用于另一个请求"
+
+
+class InvalidCursor(DomainError):
+    status = 400
+    code = "invalid_cursor"
+    title = "The page cursor is not valid"
+    title_zh = "分页游标无效"
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "payload_too_large"
+    title = "The request body is too large"
+    title_zh = "请求体过大"
+
+
+class HttpError(DomainError):
+    """Errors of the HTTP layer itself (unknown route, wrong method, …)."""
+
+    def __init__(self, status: int, code: str, title: str, title_zh: str, detail: str) -> None:
+        super().__init__(detail, title_zh)
+        self.status, self.code, self.title, self.title_zh = status, code, title, title_zh
+
+
+class ServiceUnavailable(DomainError):
+    status = 503
+    code = "service_unavailable"
+    title = "The service cannot answer right now"
+    title_zh = "服务暂不可用"
+
+
+def _violation_body(v: RuleViolation) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": v.code, "pointer": v.pointer}
+    if v.parameter is not None:
+        body["parameter"] = v.parameter
+    return body | {"message": v.message, "messageZh": v.messageZh}

@@ -1,0 +1,84 @@
+"""The HTTP side of idempotency keys: fingerprint the request, replay stored answers."""
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from fastapi import Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from app.config import Settings
+from app.errors import DomainError, HttpError
+from app.problems import problem_response
+from app.services import idempotency
+
+HEADER = "Idempotency-Key"
+_REPLAYED_HEADERS = ("content-type", "location")
+
+
+def caller_scope(request: Request) -> str:
+    """Whose key this is. Until callers authenticate, the credential they present (if any)
+    identifies them; anonymous callers share one scope."""
+    credential = request.headers.get("authorization")
+    if not credential:
+        return "anonymous"
+    return "cred:" + hashlib.sha256(credential.encode()).hexdigest()[:40]
+
+
+def fingerprint(request: Request, body: bytes) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{request.method} {request.url.path}\n".encode())
+    digest.update(body)
+    return digest.hexdigest()
+
+
+async def run_idempotent(
+    request: Request, body: bytes, handler: Callable[[], Awaitable[Response]]
+) -> Response:
+    """Run ``handler`` once per (caller, key); replay its answer to retries."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        return await handler()
+    if not 1 <= len(key) <= 255 or not key.isprintable():
+        return problem_response(
+            HttpError(
+                400,
+                "idempotency_key_invalid",
+                "The Idempotency-Key header is not valid",
+                "幂等键无效",
+                "Use 1 to 255 printable characters, e.g. a UUID.",
+            )
+        )
+    settings: Settings = request.app.state.settings
+    engine = request.app.state.engine
+    policy = idempotency.KeyPolicy(
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        in_flight_timeout=timedelta(seconds=settings.idempotency_in_flight_seconds),
+    )
+    scope = caller_scope(request)
+    stored = await run_in_threadpool(
+        idempotency.claim, engine, scope, key, fingerprint(request, body), policy
+    )
+    if stored is not None:
+        return Response(
+            stored.body,
+            status_code=stored.status,
+            headers={**stored.headers, "Idempotent-Replayed": "true"},
+        )
+    try:
+        response = await handler()
+    except DomainError as error:
+        response = problem_response(error)
+    except BaseException:
+        await run_in_threadpool(idempotency.release, engine, scope, key)
+        raise
+    if response.status_code >= 500:
+        await run_in_threadpool(idempotency.release, engine, scope, key)
+        return response
+    answer = idempotency.StoredAnswer(
+        status=response.status_code,
+        body=bytes(response.body).decode(),
+        headers={k: v for k, v in response.headers.items() if k in _REPLAYED_HEADERS},
+    )
+    await run_in_threadpool(idempotency.complete, engine, scope, key, answer)
+    return response

@@ -1,0 +1,93 @@
+"""The application factory. The lifespan owns the database engine."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic.json_schema import models_json_schema
+
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.middleware import BodyLimitMiddleware, RequestContextMiddleware, RequestIdFilter
+from app.problems import install_problem_handlers
+from app.routers import declarations, enterprises, health
+from app.schemas.declaration import DeclarationSet
+from app.schemas.enterprise import EnterpriseCreate
+
+DESCRIPTION = """\
+Cross-border e-commerce **single window** for retail imports.
+
+Enterprises file once (企业备案); platforms declare each order once — the order (CEB311),
+payment (CEB411) and waybill (CEB511) together — and get every problem in one answer, or an
+acceptance. Every error is `application/problem+json` with a stable `code`, in English and
+Chinese. POSTs take an `Idempotency-Key` header.
+"""
+
+# Request bodies parsed by the service itself (to keep amounts exact) are added to the
+# spec's components here, since no route parameter names them.
+_PARSED_BODIES = (DeclarationSet, EnterpriseCreate)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        app.state.engine = engine
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Single Window",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        separate_input_output_schemas=False,
+    )
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.include_router(enterprises.router)
+    app.include_router(declarations.router)
+    app.include_router(health.router)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    spec = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    _, parsed = models_json_schema(
+        [(model, "validation") for model in _PARSED_BODIES],
+        ref_template="#/components/schemas/{model}",
+    )
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in parsed.get("$defs", {}).items():
+        schemas.setdefault(name, schema)
+    return spec
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+    )
+    root = logging.getLogger("app")
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    root.propagate = False

@@ -1,0 +1,72 @@
+"""Every error answers ``application/problem+json`` (RFC 9457) with a stable code."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.errors import DomainError, HttpError, InvalidRequest, NotFound
+from app.request_context import current_request_id
+from app.schemas.parsing import violation_from_error
+
+log = logging.getLogger("app.errors")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM_JSON
+
+
+def problem_response(error: DomainError) -> ProblemResponse:
+    body = error.problem() | {"requestId": current_request_id()}
+    return ProblemResponse(body, status_code=error.status, headers=error.headers or None)
+
+
+_HTTP_CODES: dict[int, tuple[str, str, str]] = {
+    404: ("not_found", "Not found", "未找到"),
+    405: ("method_not_allowed", "Method not allowed", "不支持该请求方法"),
+    406: ("not_acceptable", "Not acceptable", "无法提供所要求的格式"),
+    415: ("unsupported_media_type", "Unsupported media type", "不支持的媒体类型"),
+}
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> ProblemResponse:
+        return problem_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> ProblemResponse:
+        violations = [violation_from_error(e) for e in exc.errors()]
+        return problem_response(InvalidRequest(violations))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> ProblemResponse:
+        if exc.status_code == 404:
+            error: DomainError = NotFound("No such resource.", "资源不存在。")
+        else:
+            code, title, title_zh = _HTTP_CODES.get(
+                exc.status_code, ("http_error", "HTTP error", "HTTP 错误")
+            )
+            error = HttpError(exc.status_code, code, title, title_zh, str(exc.detail))
+        error.status = exc.status_code
+        response = problem_response(error)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> ProblemResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return problem_response(
+            HttpError(
+                500,
+                "internal_error",
+                "Internal error",
+                "内部错误",
+                "The service failed; the request id identifies it in the logs.",
+            )
+        )

@@ -1,0 +1,224 @@
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from app.errors import InvalidRequest
+from app.idempotent import run_idempotent
+from app.models import Declaration
+from app.routers.deps import CursorQuery, EngineDep, LimitQuery, RawBody, SettingsDep, page_size
+from app.routers.enterprises import PROBLEM
+from app.schemas.declaration import DeclarationSet
+from app.schemas.parsing import parse_body
+from app.schemas.responses import (
+    AgencyResult,
+    DeclarationAccepted,
+    DeclarationDetail,
+    DeclarationEventOut,
+    DeclarationEventPage,
+    DeclarationPage,
+    DeclarationSummary,
+    ValidationResult,
+    Violation,
+)
+from app.services import declarations, intake
+from app.services.clearance import ClearanceStatus
+from app.services.violations import RuleViolation
+
+router = APIRouter(prefix="/v1/declarations", tags=["declarations"])
+
+DECLARATION_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/DeclarationSet"}}
+        },
+    }
+}
+
+DeclarationId = Annotated[str, Path(min_length=1, max_length=36)]
+
+
+def to_summary(d: Declaration) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "ebpCode": d.ebp_code,
+        "ebcCode": d.ebc_code,
+        "orderNo": d.order_no,
+        "logisticsCode": d.logistics_code,
+        "logisticsNo": d.logistics_no,
+        "tradeMode": d.trade_mode,
+        "status": d.status,
+        "cebStatus": d.ceb_status,
+        "dutiableValue": d.dutiable_value,
+        "createdAt": d.created_at,
+        "updatedAt": d.updated_at,
+    }
+
+
+def to_violations(found: list[RuleViolation]) -> list[Violation]:
+    return [
+        Violation(
+            code=v.code,
+            pointer=v.pointer,
+            parameter=v.parameter,
+            message=v.message,
+            messageZh=v.messageZh,
+        )
+        for v in found
+    ]
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=DeclarationAccepted,
+    summary="Declare one order: order, payment and waybill together",
+    description=(
+        "Checks the schema and every business rule in one pass. Accepted: `202` with the "
+        "declaration's id and a `Location`. Refused: `422` listing every violation. "
+        "An order already declared: `409 duplicate_order` pointing at it."
+    ),
+    openapi_extra=DECLARATION_BODY,
+    responses={409: PROBLEM, 413: PROBLEM, 422: PROBLEM},
+)
+async def declare(request: Request, body: RawBody, engine: EngineDep) -> Response:
+    async def handle() -> Response:
+        ds = parse_body(DeclarationSet, body)
+        declaration = await run_in_threadpool(intake.declare, engine, ds)
+        accepted = DeclarationAccepted(
+            id=declaration.id,
+            status=ClearanceStatus(declaration.status),
+            cebStatus=declaration.ceb_status,
+            createdAt=declaration.created_at,
+        )
+        return JSONResponse(
+            accepted.model_dump(mode="json"),
+            status_code=202,
+            headers={"Location": intake.declaration_location(declaration.id)},
+        )
+
+    return await run_idempotent(request, body, handle)
+
+
+@router.post(
+    "/validate",
+    response_model=ValidationResult,
+    summary="Run every check of a declaration without storing it",
+    description="Always `200` for a body within the size limit: `valid` says the outcome.",
+    openapi_extra=DECLARATION_BODY,
+    responses={413: PROBLEM},
+)
+async def validate(body: RawBody, engine: EngineDep) -> ValidationResult:
+    try:
+        ds = parse_body(DeclarationSet, body)
+    except InvalidRequest as invalid:
+        return ValidationResult(valid=False, violations=to_violations(invalid.violations))
+    found = await run_in_threadpool(intake.validate, engine, ds)
+    return ValidationResult(valid=not found, violations=to_violations(found))
+
+
+@router.get(
+    "",
+    response_model=DeclarationPage,
+    summary="List declarations, newest first",
+    responses={400: PROBLEM, 422: PROBLEM},
+)
+async def list_declarations(
+    engine: EngineDep,
+    settings: SettingsDep,
+    ebpCode: Annotated[str | None, Query(max_length=18)] = None,
+    orderNo: Annotated[str | None, Query(max_length=60)] = None,
+    status: Annotated[ClearanceStatus | None, Query()] = None,
+    createdFrom: Annotated[
+        datetime | None, Query(description="Created at or after (ISO 8601).")
+    ] = None,
+    createdTo: Annotated[datetime | None, Query(description="Created before (ISO 8601).")] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = None,
+) -> DeclarationPage:
+    where = declarations.DeclarationFilter(
+        ebp_code=ebpCode,
+        order_no=orderNo,
+        status=status,
+        created_from=_aware(createdFrom),
+        created_to=_aware(createdTo),
+    )
+    rows, next_cursor = await run_in_threadpool(
+        declarations.list_declarations, engine, where, cursor, page_size(settings, limit)
+    )
+    return DeclarationPage(
+        items=[DeclarationSummary.model_validate(to_summary(d)) for d in rows],
+        nextCursor=next_cursor,
+    )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """Times without an offset are read as UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+@router.get(
+    "/{declarationId}",
+    response_model=DeclarationDetail,
+    summary="Read one declaration: documents, status and each agency's result",
+    responses={404: PROBLEM},
+)
+async def get_declaration(declarationId: DeclarationId, engine: EngineDep) -> DeclarationDetail:
+    record = await run_in_threadpool(declarations.get_declaration, engine, declarationId)
+    d = record.declaration
+    return DeclarationDetail.model_validate(
+        to_summary(d)
+        | {
+            "documents": d.documents,
+            "agencies": [
+                AgencyResult.model_validate(
+                    {
+                        "agency": a.agency,
+                        "status": a.status,
+                        "detail": a.detail,
+                        "updatedAt": a.updated_at,
+                    }
+                )
+                for a in record.agencies
+            ],
+        }
+    )
+
+
+@router.get(
+    "/{declarationId}/events",
+    response_model=DeclarationEventPage,
+    summary="The declaration's status history, oldest first",
+    responses={400: PROBLEM, 404: PROBLEM},
+)
+async def list_events(
+    declarationId: DeclarationId,
+    engine: EngineDep,
+    settings: SettingsDep,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = None,
+) -> DeclarationEventPage:
+    rows, next_cursor = await run_in_threadpool(
+        declarations.list_events, engine, declarationId, cursor, page_size(settings, limit)
+    )
+    return DeclarationEventPage(
+        items=[
+            DeclarationEventOut.model_validate(
+                {
+                    "id": e.id,
+                    "status": e.status,
+                    "cebStatus": e.ceb_status,
+                    "agency": e.agency,
+                    "note": e.note,
+                    "createdAt": e.created_at,
+                }
+            )
+            for e in rows
+        ],
+        nextCursor=next_cursor,
+    )

@@ -1,0 +1,41 @@
+"""Dependencies shared by the routers."""
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from sqlalchemy import Engine
+
+from app.config import Settings
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+RawBody = Annotated[bytes, Depends(raw_body)]
+
+CursorQuery = Annotated[
+    str | None,
+    Query(max_length=512, description="`nextCursor` of the previous page; omit for the first."),
+]
+LimitQuery = Annotated[
+    int | None, Query(ge=1, description="Page size; the service caps it (default 50, max 200).")
+]
+
+
+def page_size(settings: Settings, limit: int | None) -> int:
+    return min(limit or settings.page_size_default, settings.page_size_max)

@@ -1,0 +1,109 @@
+"""Parsing request bodies exactly (amounts as Decimal, never float) and turning schema
+errors into violations with stable codes, in English and Chinese."""
+
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from app.errors import InvalidRequest
+from app.services.violations import RuleViolation
+
+# pydantic error type → (stable code, Chinese message template).
+_SCHEMA_ERRORS: dict[str, tuple[str, str]] = {
+    "missing": ("required", "必填字段缺失"),
+    "extra_forbidden": ("unknown_field", "未知字段：字段名须与 CEB 报文标签一致"),
+    "string_too_long": ("too_long", "长度不能超过 {max_length} 个字符"),
+    "string_too_short": ("too_short", "长度不能少于 {min_length} 个字符"),
+    "string_type": ("not_a_string", "应为字符串"),
+    "int_type": ("not_an_integer", "应为整数"),
+    "int_parsing": ("not_an_integer", "应为整数"),
+    "int_from_float": ("not_an_integer", "应为整数"),
+    "decimal_type": ("not_a_number", "应为数字（数值或字符串）"),
+    "decimal_parsing": ("not_a_number", "应为数字（数值或字符串）"),
+    "finite_number": ("not_a_number", "应为有限数字"),
+    "decimal_max_digits": ("too_many_digits", "数字位数不能超过 {max_digits} 位"),
+    "decimal_max_places": ("too_many_digits", "小数位数不能超过 {decimal_places} 位"),
+    "decimal_whole_digits": ("too_many_digits", "整数位数过多"),
+    "greater_than": ("out_of_range", "应大于 {gt}"),
+    "greater_than_equal": ("out_of_range", "应大于或等于 {ge}"),
+    "less_than_equal": ("out_of_range", "应小于或等于 {le}"),
+    "literal_error": ("value_not_allowed", "取值应为 {expected}"),
+    "enum": ("value_not_allowed", "取值应为 {expected}"),
+    "model_type": ("wrong_type", "应为 JSON 对象"),
+    "model_attributes_type": ("wrong_type", "应为 JSON 对象"),
+    "dict_type": ("wrong_type", "应为 JSON 对象"),
+    "list_type": ("wrong_type", "应为 JSON 数组"),
+    "too_short": ("too_few_items", "至少需要 {min_length} 项"),
+    "too_long": ("too_many_items", "最多允许 {max_length} 项"),
+    "bool_type": ("wrong_type", "应为布尔值"),
+    "bool_parsing": ("wrong_type", "应为布尔值"),
+    "datetime_type": ("invalid_datetime", "应为 ISO 8601 时间"),
+    "datetime_parsing": ("invalid_datetime", "应为 ISO 8601 时间"),
+    "datetime_from_date_parsing": ("invalid_datetime", "应为 ISO 8601 时间"),
+    "ceb_time_invalid": ("ceb_time_invalid", "应为 YYYYMMDDhhmmss 格式的时间（北京时间）"),
+    "uscc_invalid": ("uscc_invalid", "应为18位统一社会信用代码，且校验码正确"),
+    "customs_code_invalid": ("customs_code_invalid", "应为10位字母或数字的海关编码"),
+}
+
+
+def json_pointer(path: Iterable[str | int]) -> str:
+    return "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in path)
+
+
+def violation_from_error(error: ErrorDetails) -> RuleViolation:
+    """A violation for one pydantic error. Errors of a body parsed by ``parse_body`` have
+    locations relative to the body; FastAPI's start with "body", "query", "path"…"""
+    code, chinese = _SCHEMA_ERRORS.get(error["type"], ("invalid_value", "取值无效"))
+    context = {k: v for k, v in (error.get("ctx") or {}).items()}
+    try:
+        message_zh = chinese.format(**context)
+    except (KeyError, IndexError):
+        message_zh = chinese
+    location = list(error["loc"])
+    in_body = not location or location[0] not in ("query", "path", "header", "cookie")
+    if in_body:
+        if location and location[0] == "body":
+            location = location[1:]
+        return RuleViolation(code, json_pointer(location), error["msg"], message_zh)
+    # Query, path and header parameters: ("query", "limit") → parameter "limit".
+    parameter = ".".join(str(p) for p in location[1:]) or str(location[0])
+    return RuleViolation(code, None, error["msg"], message_zh, parameter=parameter)
+
+
+def violations_from(errors: Sequence[ErrorDetails]) -> list[RuleViolation]:
+    return [violation_from_error(e) for e in errors]
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number in JSON")
+
+
+def load_json(raw: bytes) -> Any:
+    """JSON with every non-integer number as an exact ``Decimal``."""
+    try:
+        return json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidRequest(
+            [
+                RuleViolation(
+                    "malformed_json",
+                    "",
+                    f"The body is not valid JSON: {exc}",
+                    "请求体不是有效的 JSON",
+                )
+            ]
+        ) from None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_body(model: type[M], raw: bytes) -> M:
+    try:
+        return model.model_validate(load_json(raw))
+    except ValidationError as exc:
+        raise InvalidRequest(violations_from(exc.errors(include_url=False))) from None

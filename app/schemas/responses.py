@@ -1,0 +1,90 @@
+"""Answers of the declaration API, and the problem document every error answers with."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from app.schemas.declaration import DeclarationSet
+from app.schemas.pages import Page
+from app.services.clearance import Agency, AgencyStatus, ClearanceStatus
+
+
+class Violation(BaseModel):
+    code: str = Field(description="Stable code of the rule or schema check that failed.")
+    pointer: str | None = Field(description="JSON pointer to the field in the request body.")
+    parameter: str | None = Field(default=None, description="Query or path parameter, if any.")
+    message: str
+    messageZh: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with a stable ``code``."""
+
+    type: str
+    title: str
+    titleZh: str
+    status: int
+    code: str
+    detail: str
+    detailZh: str
+    requestId: str | None = None
+    location: str | None = Field(default=None, description="The existing record, on a 409.")
+    violations: list[Violation] | None = None
+
+
+class DeclarationAccepted(BaseModel):
+    id: str
+    status: ClearanceStatus
+    cebStatus: int = Field(description="CEB receipt code: 120 entered into the system.")
+    createdAt: datetime
+
+
+class AgencyResult(BaseModel):
+    agency: Agency
+    status: AgencyStatus
+    detail: dict[str, Any] | None
+    updatedAt: datetime
+
+
+class DeclarationSummary(BaseModel):
+    id: str
+    ebpCode: str
+    ebcCode: str
+    orderNo: str
+    logisticsCode: str
+    logisticsNo: str
+    tradeMode: str
+    status: ClearanceStatus
+    cebStatus: int
+    dutiableValue: Decimal
+    createdAt: datetime
+    updatedAt: datetime
+
+
+class DeclarationDetail(DeclarationSummary):
+    documents: DeclarationSet
+    agencies: list[AgencyResult]
+
+
+class DeclarationPage(Page):
+    items: list[DeclarationSummary]
+
+
+class DeclarationEventOut(BaseModel):
+    id: int
+    status: ClearanceStatus
+    cebStatus: int
+    agency: Agency | None
+    note: str | None
+    createdAt: datetime
+
+
+class DeclarationEventPage(Page):
+    items: list[DeclarationEventOut]
+
+
+class ValidationResult(BaseModel):
+    valid: bool
+    violations: list[Violation]

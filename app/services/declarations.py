@@ -1,0 +1,110 @@
+"""Reading declarations: one with its agency results, lists, and the status history."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, and_, or_
+from sqlmodel import col, select
+
+from app.db import read_session
+from app.errors import DeclarationNotFound
+from app.models import Declaration, DeclarationAgency, DeclarationEvent
+from app.services.clearance import ClearanceStatus
+from app.services.pagination import decode_cursor, encode_cursor, invalid_cursor
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationRecord:
+    declaration: Declaration
+    agencies: Sequence[DeclarationAgency]
+
+
+def _not_found(declaration_id: str) -> DeclarationNotFound:
+    return DeclarationNotFound(
+        f"No declaration has id {declaration_id!r}.", f"申报单 {declaration_id!r} 不存在。"
+    )
+
+
+def get_declaration(engine: Engine, declaration_id: str) -> DeclarationRecord:
+    with read_session(engine) as session:
+        declaration = session.get(Declaration, declaration_id)
+        if declaration is None:
+            raise _not_found(declaration_id)
+        agencies = session.scalars(
+            select(DeclarationAgency)
+            .where(col(DeclarationAgency.declaration_id) == declaration_id)
+            .order_by(col(DeclarationAgency.agency))
+        ).all()
+    return DeclarationRecord(declaration, agencies)
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationFilter:
+    ebp_code: str | None = None
+    order_no: str | None = None
+    status: ClearanceStatus | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+
+def list_declarations(
+    engine: Engine, where: DeclarationFilter, cursor: str | None, limit: int
+) -> tuple[Sequence[Declaration], str | None]:
+    """Newest first, by (created_at, id)."""
+    query = (
+        select(Declaration)
+        .order_by(col(Declaration.created_at).desc(), col(Declaration.id).desc())
+        .limit(limit + 1)
+    )
+    if where.ebp_code is not None:
+        query = query.where(col(Declaration.ebp_code) == where.ebp_code)
+    if where.order_no is not None:
+        query = query.where(col(Declaration.order_no) == where.order_no)
+    if where.status is not None:
+        query = query.where(col(Declaration.status) == where.status.value)
+    if where.created_from is not None:
+        query = query.where(col(Declaration.created_at) >= where.created_from)
+    if where.created_to is not None:
+        query = query.where(col(Declaration.created_at) < where.created_to)
+    if cursor is not None:
+        last_created, last_id = decode_cursor(cursor, str, str)
+        try:
+            created = datetime.fromisoformat(last_created)
+        except ValueError:
+            raise invalid_cursor() from None
+        query = query.where(
+            or_(
+                col(Declaration.created_at) < created,
+                and_(col(Declaration.created_at) == created, col(Declaration.id) < last_id),
+            )
+        )
+    with read_session(engine) as session:
+        rows = session.scalars(query).all()
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor(rows[-1].created_at.isoformat(), rows[-1].id)
+
+
+def list_events(
+    engine: Engine, declaration_id: str, cursor: str | None, limit: int
+) -> tuple[Sequence[DeclarationEvent], str | None]:
+    """The status history, oldest first."""
+    query = (
+        select(DeclarationEvent)
+        .where(col(DeclarationEvent.declaration_id) == declaration_id)
+        .order_by(col(DeclarationEvent.id))
+        .limit(limit + 1)
+    )
+    if cursor is not None:
+        (last_id,) = decode_cursor(cursor, int)
+        query = query.where(col(DeclarationEvent.id) > last_id)
+    with read_session(engine) as session:
+        if session.get(Declaration, declaration_id) is None:
+            raise _not_found(declaration_id)
+        rows = session.scalars(query).all()
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor(rows[-1].id)

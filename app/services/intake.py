@@ -1,0 +1,299 @@
+"""Declaration intake: every rule in one pass, then an atomic acceptance.
+
+Acceptance writes the declaration, its per-agency rows, its first event and one outbox
+message per agency in one transaction, and claims the waybill and the buyer's annual
+quota with conditional statements, so concurrent submissions can neither declare an
+order twice, reuse a waybill, nor together pass the annual limit."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Engine, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from app.db import dialect_insert, read_session, rowcount, write_session
+from app.errors import DeclarationRefused, DuplicateOrder
+from app.models import (
+    BuyerQuota,
+    Declaration,
+    DeclarationAgency,
+    DeclarationEvent,
+    Enterprise,
+    OutboxMessage,
+    Refusal,
+    Waybill,
+)
+from app.models.types import utcnow
+from app.schemas.declaration import DeclarationSet
+from app.services import rules
+from app.services.clearance import CEB_STATUS, Agency, AgencyStatus, ClearanceStatus
+from app.services.violations import RuleCode, RuleViolation, violation
+
+# Quota amounts are kept as integers of 1/100000 CNY (CEB amounts have 5 decimals).
+QUOTA_SCALE = 100_000
+
+
+def to_quota_units(amount: Decimal) -> int:
+    return int(amount * QUOTA_SCALE)
+
+
+def from_quota_units(units: int) -> Decimal:
+    return Decimal(units) / QUOTA_SCALE
+
+
+def declaration_location(declaration_id: str) -> str:
+    return f"/v1/declarations/{declaration_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeFacts:
+    """What the stored state says about one declaration set."""
+
+    existing_id: str | None
+    filings: dict[str, rules.FilingFacts]
+    annual_used: Decimal
+    waybill_reused: bool
+
+
+def gather_facts(session: Session, ds: DeclarationSet, now: datetime) -> IntakeFacts:
+    order, logistics = ds.order, ds.logistics
+    existing_id = session.scalar(
+        select(Declaration.id).where(
+            Declaration.ebp_code == order.ebpCode, Declaration.order_no == order.orderNo
+        )
+    )
+    codes = set(rules.enterprise_codes(ds).values())
+    filings = {
+        row.customs_code: rules.FilingFacts(frozenset(row.roles.split()), row.status)
+        for row in session.execute(
+            select(Enterprise.customs_code, Enterprise.roles, Enterprise.status).where(
+                Enterprise.customs_code.in_(codes)  # type: ignore[attr-defined]
+            )
+        )
+    }
+    used = session.scalar(
+        select(BuyerQuota.used).where(
+            BuyerQuota.buyer_id_number == order.buyerIdNumber,
+            BuyerQuota.year == rules.china_year(now),
+        )
+    )
+    last_used = session.scalar(
+        select(Waybill.declared_at).where(
+            Waybill.logistics_code == logistics.logisticsCode,
+            Waybill.logistics_no == logistics.logisticsNo,
+        )
+    )
+    return IntakeFacts(
+        existing_id=existing_id,
+        filings=filings,
+        annual_used=from_quota_units(used or 0),
+        waybill_reused=last_used is not None and last_used > _reuse_cutoff(now),
+    )
+
+
+def _reuse_cutoff(now: datetime) -> datetime:
+    return rules.months_before(now, rules.WAYBILL_REUSE_MONTHS)
+
+
+def check_all(ds: DeclarationSet, facts: IntakeFacts) -> list[RuleViolation]:
+    return [
+        *rules.check_documents(ds),
+        *rules.check_filings(ds, facts.filings),
+        *rules.check_annual_limit(ds, facts.annual_used),
+        *rules.check_waybill(ds, facts.waybill_reused),
+    ]
+
+
+def validate(engine: Engine, ds: DeclarationSet) -> list[RuleViolation]:
+    """Every check of an intake, storing nothing."""
+    with read_session(engine) as session:
+        facts = gather_facts(session, ds, utcnow())
+    found = check_all(ds, facts)
+    if facts.existing_id is not None:
+        found.insert(0, _duplicate_violation(ds))
+    return found
+
+
+def _duplicate_violation(ds: DeclarationSet) -> RuleViolation:
+    return violation(
+        RuleCode.DUPLICATE_ORDER,
+        "/order/orderNo",
+        found=ds.order.orderNo,
+        platform=ds.order.ebpCode,
+    )
+
+
+def _duplicate(ds: DeclarationSet, existing_id: str) -> DuplicateOrder:
+    return DuplicateOrder(
+        f"Order {ds.order.orderNo!r} of platform {ds.order.ebpCode} was declared as "
+        f"{existing_id}; changing a declaration is not supported yet.",
+        f"电商平台 {ds.order.ebpCode} 的订单 {ds.order.orderNo!r} 已申报为 {existing_id}。",
+        location=declaration_location(existing_id),
+    )
+
+
+def declare(engine: Engine, ds: DeclarationSet) -> Declaration:
+    """Accept the declaration or raise ``DuplicateOrder`` / ``DeclarationRefused``."""
+    document_violations = rules.check_documents(ds)
+    now = utcnow()
+    with write_session(engine) as session:
+        facts = gather_facts(session, ds, now)
+        if facts.existing_id is not None:
+            raise _duplicate(ds, facts.existing_id)
+        found = [
+            *document_violations,
+            *rules.check_filings(ds, facts.filings),
+            *rules.check_annual_limit(ds, facts.annual_used),
+            *rules.check_waybill(ds, facts.waybill_reused),
+        ]
+        if found:
+            _record_refusal(session, ds, found)
+            session.commit()
+            raise DeclarationRefused(found)
+        try:
+            declaration = _accept(session, ds, now)
+        except IntegrityError:
+            # Another request declared the same order between our read and our insert.
+            session.rollback()
+            existing_id = session.scalar(
+                select(Declaration.id).where(
+                    Declaration.ebp_code == ds.order.ebpCode,
+                    Declaration.order_no == ds.order.orderNo,
+                )
+            )
+            if existing_id is None:
+                raise
+            raise _duplicate(ds, existing_id) from None
+        lost_race = _claim_waybill(session, ds, declaration.id, now) + _charge_quota(
+            session, ds, declaration, now
+        )
+        if lost_race:
+            session.rollback()
+            _record_refusal(session, ds, lost_race)
+            session.commit()
+            raise DeclarationRefused(lost_race)
+        session.commit()
+        return declaration
+
+
+def _accept(session: Session, ds: DeclarationSet, now: datetime) -> Declaration:
+    order, payment, logistics = ds.order, ds.payment, ds.logistics
+    value = rules.dutiable_value(ds)
+    declaration = Declaration(
+        id=str(uuid.uuid4()),
+        ebp_code=order.ebpCode,
+        ebc_code=order.ebcCode,
+        pay_code=payment.payCode,
+        logistics_code=logistics.logisticsCode,
+        order_no=order.orderNo,
+        logistics_no=logistics.logisticsNo,
+        buyer_id_number=order.buyerIdNumber,
+        trade_mode=ds.tradeMode,
+        status=ClearanceStatus.ACCEPTED,
+        ceb_status=CEB_STATUS[ClearanceStatus.ACCEPTED],
+        dutiable_value=value,
+        quota_year=rules.china_year(now),
+        quota_charge=to_quota_units(value),
+        documents=ds.model_dump(mode="json", exclude_none=True),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(declaration)
+    session.flush()  # the unique (ebpCode, orderNo) is decided here
+    session.add_all(
+        DeclarationAgency(
+            declaration_id=declaration.id,
+            agency=agency,
+            status=AgencyStatus.PENDING,
+            updated_at=now,
+        )
+        for agency in Agency
+    )
+    session.add(
+        DeclarationEvent(
+            declaration_id=declaration.id,
+            status=declaration.status,
+            ceb_status=declaration.ceb_status,
+            note="Accepted by the single window; queued for the agencies.",
+            created_at=now,
+        )
+    )
+    session.add_all(
+        OutboxMessage(
+            destination=agency,
+            kind="declaration.submit",
+            subject_id=declaration.id,
+            idempotency_key=f"{declaration.id}:{agency}:submit",
+            status="pending",
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for agency in Agency
+    )
+    session.flush()
+    return declaration
+
+
+def _claim_waybill(
+    session: Session, ds: DeclarationSet, declaration_id: str, now: datetime
+) -> list[RuleViolation]:
+    """Take the waybill number unless a declaration used it within six months."""
+    stmt = dialect_insert(session, Waybill).values(
+        logistics_code=ds.logistics.logisticsCode,
+        logistics_no=ds.logistics.logisticsNo,
+        declaration_id=declaration_id,
+        declared_at=now,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["logistics_code", "logistics_no"],
+        set_={"declaration_id": declaration_id, "declared_at": now},
+        where=col(Waybill.declared_at) <= _reuse_cutoff(now),
+    )
+    if rowcount(session.execute(stmt)) == 1:
+        return []
+    return rules.check_waybill(ds, reused=True)
+
+
+def _charge_quota(
+    session: Session, ds: DeclarationSet, declaration: Declaration, now: datetime
+) -> list[RuleViolation]:
+    """Add the declaration to the buyer's annual total, if it stays within the limit."""
+    buyer, year = declaration.buyer_id_number, declaration.quota_year
+    session.execute(
+        dialect_insert(session, BuyerQuota)
+        .values(buyer_id_number=buyer, year=year, used=0, updated_at=now)
+        .on_conflict_do_nothing()
+    )
+    limit = to_quota_units(rules.ANNUAL_LIMIT)
+    charged = session.execute(
+        update(BuyerQuota)
+        .where(
+            col(BuyerQuota.buyer_id_number) == buyer,
+            col(BuyerQuota.year) == year,
+            col(BuyerQuota.used) + declaration.quota_charge <= limit,
+        )
+        .values(used=col(BuyerQuota.used) + declaration.quota_charge, updated_at=now)
+    )
+    if rowcount(charged) == 1:
+        return []
+    used = session.scalar(
+        select(BuyerQuota.used).where(BuyerQuota.buyer_id_number == buyer, BuyerQuota.year == year)
+    )
+    return rules.check_annual_limit(ds, from_quota_units(used or 0))
+
+
+def _record_refusal(session: Session, ds: DeclarationSet, found: list[RuleViolation]) -> None:
+    session.add(
+        Refusal(
+            ebp_code=ds.order.ebpCode,
+            order_no=ds.order.orderNo,
+            violations=[
+                {"code": v.code, "pointer": v.pointer, "message": v.message} for v in found
+            ],
+            documents=ds.model_dump(mode="json", exclude_none=True),
+        )
+    )
