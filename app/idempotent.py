@@ -16,18 +16,17 @@ HEADER = "Idempotency-Key"
 _REPLAYED_HEADERS = ("content-type", "location")
 
 
-def caller_scope(request: Request) -> str:
+def caller_scope(credential: str | None) -> str:
     """Whose key this is. Until callers authenticate, the credential they present (if any)
     identifies them; anonymous callers share one scope."""
-    credential = request.headers.get("authorization")
     if not credential:
         return "anonymous"
     return "cred:" + hashlib.sha256(credential.encode()).hexdigest()[:40]
 
 
-def fingerprint(request: Request, body: bytes) -> str:
+def fingerprint(method: str, path: str, body: bytes) -> str:
     digest = hashlib.sha256()
-    digest.update(f"{request.method} {request.url.path}\n".encode())
+    digest.update(f"{method} {path}\n".encode())
     digest.update(body)
     return digest.hexdigest()
 
@@ -55,10 +54,9 @@ async def run_idempotent(
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
         in_flight_timeout=timedelta(seconds=settings.idempotency_in_flight_seconds),
     )
-    scope = caller_scope(request)
-    stored = await run_in_threadpool(
-        idempotency.claim, engine, scope, key, fingerprint(request, body), policy
-    )
+    scope = caller_scope(request.headers.get("authorization"))
+    request_print = fingerprint(request.method, request.url.path, body)
+    stored = await run_in_threadpool(idempotency.claim, engine, scope, key, request_print, policy)
     if stored is not None:
         return Response(
             stored.body,

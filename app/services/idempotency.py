@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, delete
 from sqlmodel import col, select
 
-from app.db import dialect_insert, rowcount, write_session
+from app.db import dialect_insert, write_session
 from app.errors import IdempotencyKeyInFlight, IdempotencyKeyReused
 from app.models import IdempotencyRecord
 from app.models.types import utcnow
@@ -39,7 +39,7 @@ def claim(
     """Take the key for a new request (``None``) or return the answer to replay."""
     now = utcnow()
     with write_session(engine) as session:
-        inserted = session.execute(
+        inserted = session.connection().execute(
             dialect_insert(session, IdempotencyRecord)
             .values(
                 scope=scope,
@@ -51,8 +51,9 @@ def claim(
                 created_at=now,
             )
             .on_conflict_do_nothing()
+            .returning(col(IdempotencyRecord.key))
         )
-        if rowcount(inserted) == 1:
+        if inserted.first() is not None:
             session.commit()
             return None
         record = session.scalars(
@@ -102,7 +103,7 @@ def complete(engine: Engine, scope: str, key: str, answer: StoredAnswer) -> None
 def release(engine: Engine, scope: str, key: str) -> None:
     """Forget a claim whose request failed, so that a retry can run."""
     with write_session(engine) as session:
-        session.execute(
+        session.connection().execute(
             delete(IdempotencyRecord).where(
                 col(IdempotencyRecord.scope) == scope,
                 col(IdempotencyRecord.key) == key,
@@ -114,8 +115,11 @@ def release(engine: Engine, scope: str, key: str) -> None:
 
 def purge_expired(engine: Engine, now: datetime | None = None) -> int:
     with write_session(engine) as session:
-        result = session.execute(
-            delete(IdempotencyRecord).where(col(IdempotencyRecord.expires_at) <= (now or utcnow()))
+        result = session.connection().execute(
+            delete(IdempotencyRecord)
+            .where(col(IdempotencyRecord.expires_at) <= (now or utcnow()))
+            .returning(col(IdempotencyRecord.key))
         )
+        purged = len(result.all())
         session.commit()
-        return rowcount(result)
+        return purged

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from app.db import dialect_insert, read_session, rowcount, write_session
+from app.db import dialect_insert, read_session, write_session
 from app.errors import DeclarationRefused, DuplicateOrder
 from app.models import (
     BuyerQuota,
@@ -61,17 +61,12 @@ class IntakeFacts:
 
 def gather_facts(session: Session, ds: DeclarationSet, now: datetime) -> IntakeFacts:
     order, logistics = ds.order, ds.logistics
-    existing_id = session.scalar(
-        select(Declaration.id).where(
-            Declaration.ebp_code == order.ebpCode, Declaration.order_no == order.orderNo
-        )
-    )
     codes = set(rules.enterprise_codes(ds).values())
     filings = {
         row.customs_code: rules.FilingFacts(frozenset(row.roles.split()), row.status)
         for row in session.execute(
             select(Enterprise.customs_code, Enterprise.roles, Enterprise.status).where(
-                Enterprise.customs_code.in_(codes)  # type: ignore[attr-defined]
+                col(Enterprise.customs_code).in_(codes)
             )
         )
     }
@@ -85,6 +80,14 @@ def gather_facts(session: Session, ds: DeclarationSet, now: datetime) -> IntakeF
         select(Waybill.declared_at).where(
             Waybill.logistics_code == logistics.logisticsCode,
             Waybill.logistics_no == logistics.logisticsNo,
+        )
+    )
+    # Read last: under READ COMMITTED each statement sees the latest commits, so a
+    # concurrent declaration of the same order that shows in the reads above shows here
+    # too, and the answer is 409 rather than a refusal caused by its waybill or quota.
+    existing_id = session.scalar(
+        select(Declaration.id).where(
+            Declaration.ebp_code == order.ebpCode, Declaration.order_no == order.orderNo
         )
     )
     return IntakeFacts(
@@ -253,7 +256,9 @@ def _claim_waybill(
         set_={"declaration_id": declaration_id, "declared_at": now},
         where=col(Waybill.declared_at) <= _reuse_cutoff(now),
     )
-    if rowcount(session.execute(stmt)) == 1:
+    # RETURNING tells whether a row was written; rowcount is not reliable for upserts on
+    # every driver.
+    if session.connection().execute(stmt.returning(col(Waybill.declaration_id))).first():
         return []
     return rules.check_waybill(ds, reused=True)
 
@@ -263,13 +268,13 @@ def _charge_quota(
 ) -> list[RuleViolation]:
     """Add the declaration to the buyer's annual total, if it stays within the limit."""
     buyer, year = declaration.buyer_id_number, declaration.quota_year
-    session.execute(
+    session.connection().execute(
         dialect_insert(session, BuyerQuota)
         .values(buyer_id_number=buyer, year=year, used=0, updated_at=now)
         .on_conflict_do_nothing()
     )
     limit = to_quota_units(rules.ANNUAL_LIMIT)
-    charged = session.execute(
+    charged = session.connection().execute(
         update(BuyerQuota)
         .where(
             col(BuyerQuota.buyer_id_number) == buyer,
@@ -277,8 +282,9 @@ def _charge_quota(
             col(BuyerQuota.used) + declaration.quota_charge <= limit,
         )
         .values(used=col(BuyerQuota.used) + declaration.quota_charge, updated_at=now)
+        .returning(col(BuyerQuota.used))
     )
-    if rowcount(charged) == 1:
+    if charged.first() is not None:
         return []
     used = session.scalar(
         select(BuyerQuota.used).where(BuyerQuota.buyer_id_number == buyer, BuyerQuota.year == year)
