@@ -79,3 +79,20 @@ def test_concurrent_orders_on_one_waybill_use_it_once(
     for answer in answers:
         if answer.status_code == 422:
             assert [v["code"] for v in answer.json()["violations"]] == ["waybill_reused"]
+
+
+def test_concurrent_filings_of_one_enterprise_give_one_201(
+    live_server: LiveServer, declarations: Declarations
+) -> None:
+    body = declarations.filings()[0]
+
+    async def file_all() -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=live_server.url, timeout=60) as client:
+            return list(
+                await asyncio.gather(
+                    *(client.post("/v1/enterprises", json=body) for _ in range(20))
+                )
+            )
+
+    statuses = Counter(a.status_code for a in asyncio.run(file_all()))
+    assert statuses == {201: 1, 409: 19}
