@@ -38,7 +38,9 @@ DECLARATION_BODY: dict[str, Any] = {
     }
 }
 
-DeclarationId = Annotated[str, Path(min_length=1, max_length=36)]
+DeclarationId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z\-]+$")]
+# No NUL characters: PostgreSQL cannot compare text with them.
+NO_NUL = r"^[^\x00]*$"
 
 
 def to_summary(d: Declaration) -> dict[str, Any]:
@@ -129,8 +131,8 @@ async def validate(body: RawBody, engine: EngineDep) -> ValidationResult:
 async def list_declarations(
     engine: EngineDep,
     settings: SettingsDep,
-    ebpCode: Annotated[str | None, Query(max_length=18)] = None,
-    orderNo: Annotated[str | None, Query(max_length=60)] = None,
+    ebpCode: Annotated[str | None, Query(max_length=18, pattern=NO_NUL)] = None,
+    orderNo: Annotated[str | None, Query(max_length=60, pattern=NO_NUL)] = None,
     status: Annotated[ClearanceStatus | None, Query()] = None,
     createdFrom: Annotated[
         datetime | None, Query(description="Created at or after (ISO 8601).")

@@ -30,7 +30,11 @@ RawBody = Annotated[bytes, Depends(raw_body)]
 
 CursorQuery = Annotated[
     str | None,
-    Query(max_length=512, description="`nextCursor` of the previous page; omit for the first."),
+    Query(
+        max_length=512,
+        pattern=r"^[A-Za-z0-9_\-]*$",
+        description="`nextCursor` of the previous page; omit for the first.",
+    ),
 ]
 LimitQuery = Annotated[
     int | None, Query(ge=1, description="Page size; the service caps it (default 50, max 200).")

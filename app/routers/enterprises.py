@@ -74,7 +74,8 @@ async def file_enterprise(request: Request, body: RawBody, engine: EngineDep) ->
     responses={404: PROBLEM},
 )
 async def get_enterprise(
-    customsCode: Annotated[str, Path(min_length=1, max_length=20)], engine: EngineDep
+    customsCode: Annotated[str, Path(min_length=1, max_length=20, pattern=r"^[0-9A-Za-z]+$")],
+    engine: EngineDep,
 ) -> EnterprisePublic:
     return to_public(await run_in_threadpool(enterprises.get_enterprise, engine, customsCode))
 

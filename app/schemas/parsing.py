@@ -2,7 +2,7 @@
 errors into violations with stable codes, in English and Chinese."""
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -83,9 +83,10 @@ def _refuse_constant(name: str) -> Any:
 
 
 def load_json(raw: bytes) -> Any:
-    """JSON with every non-integer number as an exact ``Decimal``."""
+    """JSON with every non-integer number as an exact ``Decimal``, and no text that could
+    not be stored (NUL characters, unpaired surrogates)."""
     try:
-        return json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
+        document = json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
     except (ValueError, RecursionError) as exc:
         raise InvalidRequest(
             [
@@ -97,6 +98,36 @@ def load_json(raw: bytes) -> Any:
                 )
             ]
         ) from None
+    unstorable = list(_unstorable_text(document, []))
+    if unstorable:
+        raise InvalidRequest(unstorable)
+    return document
+
+
+def _unstorable_text(value: Any, path: list[str | int]) -> Iterator[RuleViolation]:
+    if isinstance(value, str):
+        if "\x00" in value or (not value.isascii() and _has_lone_surrogate(value)):
+            yield RuleViolation(
+                "invalid_character",
+                json_pointer(path),
+                "Text may not contain NUL characters or unpaired surrogates.",
+                "文本不能包含空字符或不成对的代理字符。",
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unstorable_text(key, path)
+            yield from _unstorable_text(item, [*path, key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unstorable_text(item, [*path, index])
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 M = TypeVar("M", bound=BaseModel)
