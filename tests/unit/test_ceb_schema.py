@@ -3,6 +3,7 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from pydantic import BaseModel
 
 from app.schemas.declaration import Logistics, Order, OrderItem, Payment
 from tests.conftest import need_shared
@@ -32,6 +33,8 @@ def xsd_fields(element: str) -> set[str]:
         (Logistics, "LogisticsHead", set()),
     ],
 )
-def test_field_names_are_the_xsd_tags(model: type, element: str, extra: set[str]) -> None:
+def test_field_names_are_the_xsd_tags(
+    model: type[BaseModel], element: str, extra: set[str]
+) -> None:
     ours = set(model.model_fields) - extra
     assert ours == xsd_fields(element)
