@@ -57,7 +57,7 @@ class DeclarationRefused(DomainError):
 
     def __init__(self, violations: Sequence[RuleViolation]) -> None:
         super().__init__(
-            f"The declaration breaks {len(violations)} rule(s); nothing was stored.",
+            f"The declaration breaks {len(violations)} rule(s) and was not accepted.",
             f"申报违反 {len(violations)} 条规则，未予受理。",
             violations=[_violation_body(v) for v in violations],
         )

@@ -37,7 +37,7 @@ ROLE_NAMES_ZH = {
     "agent": "申报企业",
 }
 
-_HS_CODE = re.compile(r"\d{10}")
+_HS_CODE = re.compile(r"[0-9]{10}")  # ASCII only: a bare \d also matches "３"
 
 
 @dataclass(frozen=True, slots=True)
