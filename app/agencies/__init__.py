@@ -1,0 +1,1 @@
+"""Talking to the agencies: the wire format, signatures, and one adapter per agency."""
