@@ -22,6 +22,40 @@ class Settings(BaseSettings):
     # crashed) and the key may be taken over by a retry.
     idempotency_in_flight_seconds: int = Field(default=60, gt=0)
 
+    # The agencies: where they listen, and the secret each signs its receipts with.
+    customs_url: str = "http://127.0.0.1:8101"
+    inspection_url: str = "http://127.0.0.1:8102"
+    tax_url: str = "http://127.0.0.1:8103"
+    forex_url: str = "http://127.0.0.1:8104"
+    customs_secret: str = "dev-customs-secret"
+    inspection_secret: str = "dev-inspection-secret"
+    tax_secret: str = "dev-tax-secret"
+    forex_secret: str = "dev-forex-secret"
+
+    # The dispatcher delivers the outbox; it runs in the API process unless disabled
+    # (then `singlewindow worker` processes do the delivering).
+    dispatcher_enabled: bool = True
+    dispatch_batch_size: int = Field(default=100, ge=1, le=100)
+    dispatch_idle_seconds: float = Field(default=0.2, gt=0)
+    dispatch_lease_seconds: float = Field(default=30, gt=0)
+    dispatch_connect_timeout: float = Field(default=2, gt=0)
+    dispatch_read_timeout: float = Field(default=10, gt=0)
+    retry_base_seconds: float = Field(default=0.5, gt=0)
+    retry_cap_seconds: float = Field(default=60, gt=0)
+    dead_letter_attempts: int = Field(default=15, ge=1)
+    dead_letter_age_seconds: float = Field(default=24 * 3600, gt=0)
+    # Ask an agency directly about a declaration it has not decided after this long.
+    reconcile_after_seconds: float = Field(default=30, gt=0)
+    reconcile_every_seconds: float = Field(default=5, gt=0)
+
+    def agency_url(self, agency: str) -> str:
+        url: str = getattr(self, f"{agency}_url")
+        return url
+
+    def agency_secret(self, agency: str) -> str:
+        secret: str = getattr(self, f"{agency}_secret")
+        return secret
+
 
 @lru_cache
 def get_settings() -> Settings:

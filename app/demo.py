@@ -4,6 +4,7 @@ Every enterprise has a valid USCC, every buyer a valid resident ID number (check
 characters computed by python-stdnum), every product a real HS code."""
 
 import random
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -338,12 +339,30 @@ class DemoOutcome:
         self.by_code[code] = self.by_code.get(code, 0) + 1
 
 
+def wait_until_active(client: httpx.Client, customs_codes: list[str], timeout: float) -> None:
+    """Filings become active once every agency has registered them."""
+    deadline = time.monotonic() + timeout
+    waiting = set(customs_codes)
+    while waiting:
+        for code in sorted(waiting):
+            if client.get(f"/v1/enterprises/{code}").json().get("status") == "active":
+                waiting.discard(code)
+        if waiting and time.monotonic() > deadline:
+            raise RuntimeError(
+                f"filings {sorted(waiting)} are not active after {timeout:.0f} s: "
+                "are the agencies running (`singlewindow agencies`)?"
+            )
+        if waiting:
+            time.sleep(0.2)
+
+
 def run_demo(
     client: httpx.Client,
     count: int,
     *,
     seed: int | None = None,
     on_progress: Callable[[], None] = lambda: None,
+    activation_timeout: float = 60,
 ) -> DemoOutcome:
     """File the demo enterprises, then post ``count`` declarations, about a quarter of them
     broken on purpose (each fault names the rule it breaks)."""
@@ -353,6 +372,7 @@ def run_demo(
         answer = client.post("/v1/enterprises", json=filing.body(rng))
         if answer.status_code not in (201, 409):
             raise RuntimeError(f"filing {filing.customs_code} failed: {answer.text}")
+    wait_until_active(client, [f.customs_code for f in DEMO_PARTIES.filings()], activation_timeout)
     buyers = [make_buyer(rng) for _ in range(60)]
     big_spender = make_buyer(rng)
     outcome = DemoOutcome()

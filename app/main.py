@@ -1,5 +1,6 @@
 """The application factory. The lifespan owns the database engine."""
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -8,14 +9,18 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic.json_schema import models_json_schema
+from sqlalchemy import Engine
 
+from app.agencies.wire import ReceiptBatch
 from app.config import Settings, get_settings
 from app.db import make_engine
+from app.dispatch.dispatcher import build_dispatcher
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware, RequestIdFilter
 from app.problems import install_problem_handlers
-from app.routers import declarations, enterprises, health
+from app.routers import declarations, enterprises, health, receipts, webhooks
 from app.schemas.declaration import DeclarationSet
 from app.schemas.enterprise import EnterpriseCreate
+from app.schemas.webhook import WebhookCreate
 
 DESCRIPTION = """\
 Cross-border e-commerce **single window** for retail imports.
@@ -28,7 +33,7 @@ Chinese. POSTs take an `Idempotency-Key` header.
 
 # Request bodies parsed by the service itself (to keep amounts exact) are added to the
 # spec's components here, since no route parameter names them.
-_PARSED_BODIES = (DeclarationSet, EnterpriseCreate)
+_PARSED_BODIES = (DeclarationSet, EnterpriseCreate, ReceiptBatch, WebhookCreate)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -38,10 +43,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url)
         app.state.engine = engine
-        try:
-            yield
-        finally:
-            engine.dispose()
+        async with running_dispatcher(engine, settings):
+            try:
+                yield
+            finally:
+                engine.dispose()
 
     app = FastAPI(
         title="Single Window",
@@ -54,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(enterprises.router)
     app.include_router(declarations.router)
+    app.include_router(receipts.router)
+    app.include_router(webhooks.router)
     app.include_router(health.router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
@@ -65,6 +73,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+@asynccontextmanager
+async def running_dispatcher(engine: Engine, settings: Settings) -> AsyncIterator[None]:
+    """Run the outbox dispatcher beside the API, unless it runs in worker processes."""
+    if not settings.dispatcher_enabled:
+        yield
+        return
+    dispatcher, clients = build_dispatcher(engine, settings)
+    stop = asyncio.Event()
+    task = asyncio.create_task(dispatcher.run(stop), name="dispatcher")
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+        for client in clients:
+            await client.aclose()
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:

@@ -25,10 +25,14 @@ from app import demo
 from app.config import Settings
 from app.db import upgrade
 from app.main import create_app
+from app.services import enterprises
+from app.services.clearance import Agency
 
 IN_CI = os.environ.get("CI") == "true"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TABLES = (
+    "enterprise_registrations",
+    "webhook_endpoints",
     "declaration_events",
     "declaration_agencies",
     "outbox_messages",
@@ -106,9 +110,22 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
+def quiet_settings(database_url: str) -> Settings:
+    """The service without its dispatcher: nothing leaves for the agencies."""
+    return Settings(database_url=database_url, dispatcher_enabled=False)
+
+
+def register_everywhere(engine: Any, customs_codes: list[str]) -> None:
+    """Record every agency's registration of these filings, as their answers would."""
+    for agency in Agency:
+        enterprises.record_registrations(
+            engine, agency, {code: f"{agency.upper()[:3]}{code}" for code in customs_codes}
+        )
+
+
 @pytest.fixture
 def settings(sqlite_url: str) -> Settings:
-    return Settings(database_url=sqlite_url)
+    return quiet_settings(sqlite_url)
 
 
 @pytest.fixture
@@ -129,11 +146,14 @@ class LiveServer:
 
     def __init__(self, settings: Settings) -> None:
         self.port = free_port()
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning"
-        )
+        self.app = create_app(settings)
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def engine(self) -> Any:
+        return self.app.state.engine
 
     @property
     def url(self) -> str:
@@ -155,7 +175,7 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(database_url: str) -> Iterator[LiveServer]:
-    with LiveServer(Settings(database_url=database_url)) as server:
+    with LiveServer(quiet_settings(database_url)) as server:
         yield server
 
 
@@ -189,7 +209,9 @@ def declarations() -> Declarations:
 
 @pytest.fixture
 def filed_client(client: TestClient, declarations: Declarations) -> TestClient:
-    """A client whose service has the demo parties filed."""
-    for body in declarations.filings():
+    """A client whose service has the demo parties filed and registered by every agency."""
+    bodies = declarations.filings()
+    for body in bodies:
         assert client.post("/v1/enterprises", json=body).status_code == 201
+    register_everywhere(client.app.state.engine, [b["customsCode"] for b in bodies])  # type: ignore[attr-defined]
     return client

@@ -8,9 +8,10 @@ from app.models.declaration import (
     Refusal,
     Waybill,
 )
-from app.models.enterprise import Enterprise
+from app.models.enterprise import Enterprise, EnterpriseRegistration
 from app.models.idempotency import IdempotencyRecord
 from app.models.outbox import OutboxMessage
+from app.models.webhook import WebhookEndpoint
 
 __all__ = [
     "BuyerQuota",
@@ -18,8 +19,10 @@ __all__ = [
     "DeclarationAgency",
     "DeclarationEvent",
     "Enterprise",
+    "EnterpriseRegistration",
     "IdempotencyRecord",
     "OutboxMessage",
     "Refusal",
     "Waybill",
+    "WebhookEndpoint",
 ]

@@ -36,6 +36,8 @@ class Declaration(SQLModel, table=True):
     quota_year: int
     quota_charge: int = Field(sa_column=Column(BigInteger, nullable=False))
     documents: dict[str, Any] = Field(sa_column=Column(JSONDocument, nullable=False))
+    # The tax agency's assessment, once it has answered.
+    tax: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONDocument))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -50,8 +52,10 @@ class DeclarationAgency(SQLModel, table=True):
     )
     agency: str = Field(sa_column=Column(String(16), primary_key=True))
     status: str = Field(max_length=16)
+    # The agency's receipt sequence number last applied; receipts only move forward.
+    sequence: int = 0
     detail: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONDocument))
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
 
 class DeclarationEvent(SQLModel, table=True):

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Column, String
+from sqlalchemy import Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
 from app.models.types import UTCDateTime, utcnow
@@ -24,3 +24,16 @@ class Enterprise(SQLModel, table=True):
     credit_grade: str = Field(max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class EnterpriseRegistration(SQLModel, table=True):
+    """An agency's registration of a filing: the number it knows the enterprise by."""
+
+    __tablename__ = "enterprise_registrations"
+
+    enterprise_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("enterprises.id"), primary_key=True)
+    )
+    agency: str = Field(sa_column=Column(String(16), primary_key=True))
+    registration_no: str = Field(max_length=40)
+    registered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

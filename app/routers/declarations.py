@@ -177,6 +177,7 @@ async def get_declaration(declarationId: DeclarationId, engine: EngineDep) -> De
         to_summary(d)
         | {
             "documents": d.documents,
+            "tax": d.tax,
             "agencies": [
                 AgencyResult.model_validate(
                     {

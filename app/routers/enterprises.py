@@ -1,7 +1,9 @@
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from app.idempotent import run_idempotent
@@ -24,7 +26,7 @@ router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
 PROBLEM: dict[str, Any] = {"model": Problem, "content": {"application/problem+json": {}}}
 
 
-def to_public(e: Enterprise) -> EnterprisePublic:
+def to_public(e: Enterprise, registrations: dict[str, str] | None = None) -> EnterprisePublic:
     return EnterprisePublic(
         customsCode=e.customs_code,
         uscc=e.uscc,
@@ -34,6 +36,7 @@ def to_public(e: Enterprise) -> EnterprisePublic:
         telephone=e.telephone,
         status=FilingStatus(e.status),
         creditGrade=CreditGrade(e.credit_grade),
+        registrations=registrations or {},
         createdAt=e.created_at,
         updatedAt=e.updated_at,
     )
@@ -77,7 +80,15 @@ async def get_enterprise(
     customsCode: Annotated[str, Path(min_length=1, max_length=20, pattern=r"^[0-9A-Za-z]+$")],
     engine: EngineDep,
 ) -> EnterprisePublic:
-    return to_public(await run_in_threadpool(enterprises.get_enterprise, engine, customsCode))
+    enterprise = await run_in_threadpool(enterprises.get_enterprise, engine, customsCode)
+    return (await with_registrations(engine, [enterprise]))[0]
+
+
+async def with_registrations(engine: Engine, found: Sequence[Enterprise]) -> list[EnterprisePublic]:
+    numbers = await run_in_threadpool(
+        enterprises.registrations, engine, [e.id for e in found if e.id is not None]
+    )
+    return [to_public(e, numbers.get(e.id or 0)) for e in found]
 
 
 @router.get(
@@ -99,4 +110,4 @@ async def list_enterprises(
             engine, role=role, status=status, cursor=cursor, limit=page_size(settings, limit)
         )
     )
-    return EnterprisePage(items=[to_public(e) for e in rows], nextCursor=next_cursor)
+    return EnterprisePage(items=await with_registrations(engine, rows), nextCursor=next_cursor)

@@ -79,8 +79,13 @@ class EnterprisePublic(BaseModel):
     roles: list[Role]
     contactName: str
     telephone: str
-    status: FilingStatus
+    status: FilingStatus = Field(
+        description="pending until every agency has registered the filing, then active."
+    )
     creditGrade: CreditGrade
+    registrations: dict[str, str] = Field(
+        description="Agency → the registration number it gave the filing."
+    )
     createdAt: datetime
     updatedAt: datetime
 

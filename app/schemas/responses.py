@@ -63,9 +63,17 @@ class DeclarationSummary(BaseModel):
     updatedAt: datetime
 
 
+class TaxAssessed(BaseModel):
+    customsTax: Decimal
+    valueAddedTax: Decimal
+    consumptionTax: Decimal
+    total: Decimal
+
+
 class DeclarationDetail(DeclarationSummary):
     documents: DeclarationSet
     agencies: list[AgencyResult]
+    tax: TaxAssessed | None = Field(description="The tax agency's assessment, once made.")
 
 
 class DeclarationPage(Page):

@@ -1,5 +1,10 @@
-"""The declaration's one clearance status and its per-agency parts."""
+"""The clearance state machine: per-agency results fold into one declaration status.
 
+Pure functions. Receipts only move an agency's status forward (by rank), and the
+declaration's status only moves forward too, so duplicate, late and reordered receipts
+all end in the same place."""
+
+from collections.abc import Mapping
 from enum import StrEnum
 
 
@@ -30,6 +35,20 @@ CEB_STATUS: dict[ClearanceStatus, int] = {
 RELEASES_QUOTA = frozenset(
     {ClearanceStatus.REJECTED, ClearanceStatus.CANCELLED, ClearanceStatus.RETURNED}
 )
+FINAL = frozenset(
+    {
+        ClearanceStatus.CLEARED,
+        ClearanceStatus.DETAINED,
+        ClearanceStatus.REJECTED,
+        ClearanceStatus.CANCELLED,
+        ClearanceStatus.RETURNED,
+    }
+)
+_DECLARATION_RANK: dict[ClearanceStatus, int] = {
+    ClearanceStatus.ACCEPTED: 0,
+    ClearanceStatus.IN_REVIEW: 1,
+    ClearanceStatus.INSPECTION: 2,
+} | {status: 3 for status in FINAL}
 
 
 class Agency(StrEnum):
@@ -42,11 +61,59 @@ class Agency(StrEnum):
 class AgencyStatus(StrEnum):
     PENDING = "pending"
     ACKNOWLEDGED = "acknowledged"
-    # Decisions; which of them an agency can give is the agency's business.
+    INSPECTION = "inspection"
     RELEASED = "released"
+    DETAINED = "detained"
     PASSED = "passed"
     ASSESSED = "assessed"
     RECORDED = "recorded"
-    INSPECTION = "inspection"
-    DETAINED = "detained"
     REJECTED = "rejected"
+
+
+AGENCY_RANK: dict[AgencyStatus, int] = {
+    AgencyStatus.PENDING: 0,
+    AgencyStatus.ACKNOWLEDGED: 1,
+    AgencyStatus.INSPECTION: 2,
+    AgencyStatus.RELEASED: 3,
+    AgencyStatus.DETAINED: 3,
+    AgencyStatus.PASSED: 3,
+    AgencyStatus.ASSESSED: 3,
+    AgencyStatus.RECORDED: 3,
+    AgencyStatus.REJECTED: 3,
+}
+
+# What each agency answers when it has nothing against the declaration.
+CLEARS: dict[Agency, AgencyStatus] = {
+    Agency.CUSTOMS: AgencyStatus.RELEASED,
+    Agency.INSPECTION: AgencyStatus.PASSED,
+    Agency.TAX: AgencyStatus.ASSESSED,
+    Agency.FOREX: AgencyStatus.RECORDED,
+}
+
+
+def advances(current: AgencyStatus, received: AgencyStatus) -> bool:
+    """Whether a receipt moves an agency's status forward. The first decision stands."""
+    return AGENCY_RANK[received] > AGENCY_RANK[current]
+
+
+def fold(statuses: Mapping[Agency, AgencyStatus]) -> ClearanceStatus:
+    """The one status the per-agency results add up to."""
+    values = set(statuses.values())
+    if statuses.get(Agency.CUSTOMS) == AgencyStatus.DETAINED:
+        return ClearanceStatus.DETAINED
+    if AgencyStatus.REJECTED in values:
+        return ClearanceStatus.REJECTED
+    if all(statuses.get(agency) == cleared for agency, cleared in CLEARS.items()):
+        return ClearanceStatus.CLEARED
+    if AgencyStatus.INSPECTION in values:
+        return ClearanceStatus.INSPECTION
+    if values <= {AgencyStatus.PENDING}:
+        return ClearanceStatus.ACCEPTED
+    return ClearanceStatus.IN_REVIEW
+
+
+def next_status(current: ClearanceStatus, folded: ClearanceStatus) -> ClearanceStatus:
+    """Move forward only: an inspection stays an inspection until it ends."""
+    if current in FINAL:
+        return current
+    return folded if _DECLARATION_RANK[folded] > _DECLARATION_RANK[current] else current

@@ -1,18 +1,22 @@
 """Enterprise filings: file once, look up, list."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Engine, or_
+from sqlalchemy import Engine, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from app.db import read_session, write_session
+from app.db import dialect_insert, read_session, write_session
+from app.dispatch import outbox
 from app.errors import EnterpriseAlreadyFiled, EnterpriseNotFound
-from app.models import Enterprise
+from app.models import Enterprise, EnterpriseRegistration
 from app.models.types import utcnow
 from app.schemas.enterprise import CreditGrade, EnterpriseCreate, FilingStatus, Role
+from app.services.clearance import Agency
 from app.services.pagination import decode_cursor, encode_cursor
+
+REGISTER_FILING = "filing.register"
 
 
 def enterprise_location(customs_code: str) -> str:
@@ -20,7 +24,8 @@ def enterprise_location(customs_code: str) -> str:
 
 
 def file_enterprise(engine: Engine, filing: EnterpriseCreate) -> Enterprise:
-    """Record a filing. It is active at once; agency registration comes with the fan-out."""
+    """Record a filing and queue its registration with every agency. It is ``pending``
+    until all of them have registered it, then ``active``."""
     now = utcnow()
     enterprise = Enterprise(
         customs_code=filing.customsCode,
@@ -29,7 +34,7 @@ def file_enterprise(engine: Engine, filing: EnterpriseCreate) -> Enterprise:
         roles=" ".join(filing.roles),
         contact_name=filing.contactName,
         telephone=filing.telephone,
-        status=FilingStatus.ACTIVE,
+        status=FilingStatus.PENDING,
         credit_grade=CreditGrade.GENERAL,
         created_at=now,
         updated_at=now,
@@ -37,6 +42,15 @@ def file_enterprise(engine: Engine, filing: EnterpriseCreate) -> Enterprise:
     with write_session(engine) as session:
         _refuse_if_filed(session, filing)
         session.add(enterprise)
+        for agency in Agency:
+            outbox.enqueue(
+                session,
+                destination=agency,
+                kind=REGISTER_FILING,
+                subject_id=enterprise.customs_code,
+                idempotency_key=f"filing:{enterprise.customs_code}:{agency}:register",
+                now=now,
+            )
         try:
             session.commit()
         except IntegrityError:
@@ -65,6 +79,72 @@ def _refuse_if_filed(session: Session, filing: EnterpriseCreate) -> None:
         f"该{same_zh}已备案为 {existing.customs_code}；企业只需备案一次。",
         location=enterprise_location(existing.customs_code),
     )
+
+
+def record_registrations(engine: Engine, agency: str, numbers: Mapping[str, str]) -> None:
+    """An agency has registered these filings (customs code → its registration number).
+    A filing every agency has registered becomes active."""
+    now = utcnow()
+    with write_session(engine) as session:
+        filed = {
+            e.customs_code: e
+            for e in session.scalars(
+                select(Enterprise)
+                .where(col(Enterprise.customs_code).in_(list(numbers)))
+                .with_for_update()
+            )
+        }
+        for code, number in numbers.items():
+            enterprise = filed.get(code)
+            if enterprise is None or enterprise.id is None:
+                continue
+            session.connection().execute(
+                dialect_insert(session, EnterpriseRegistration)
+                .values(
+                    enterprise_id=enterprise.id,
+                    agency=agency,
+                    registration_no=number,
+                    registered_at=now,
+                )
+                .on_conflict_do_update(
+                    index_elements=["enterprise_id", "agency"], set_={"registration_no": number}
+                )
+            )
+        session.flush()
+        for enterprise in filed.values():
+            if enterprise.status != FilingStatus.PENDING:
+                continue
+            registered = session.scalar(
+                select(func.count()).where(
+                    col(EnterpriseRegistration.enterprise_id) == enterprise.id
+                )
+            )
+            if registered == len(Agency):
+                enterprise.status = FilingStatus.ACTIVE
+                enterprise.updated_at = now
+        session.commit()
+
+
+def registrations(engine: Engine, enterprise_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """Enterprise id → {agency: registration number}."""
+    found: dict[int, dict[str, str]] = {i: {} for i in enterprise_ids}
+    with read_session(engine) as session:
+        for row in session.scalars(
+            select(EnterpriseRegistration).where(
+                col(EnterpriseRegistration.enterprise_id).in_(list(enterprise_ids))
+            )
+        ):
+            found[row.enterprise_id][row.agency] = row.registration_no
+    return found
+
+
+def filings_by_code(engine: Engine, customs_codes: Sequence[str]) -> list[Enterprise]:
+    with read_session(engine) as session:
+        return list(
+            session.scalars(
+                select(Enterprise).where(col(Enterprise.customs_code).in_(list(customs_codes)))
+            )
+        )
 
 
 def get_enterprise(engine: Engine, customs_code: str) -> Enterprise:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
 from app.db import dialect_insert, read_session, write_session
+from app.dispatch import outbox
 from app.errors import DeclarationRefused, DuplicateOrder
 from app.models import (
     BuyerQuota,
@@ -23,7 +24,6 @@ from app.models import (
     DeclarationAgency,
     DeclarationEvent,
     Enterprise,
-    OutboxMessage,
     Refusal,
     Waybill,
 )
@@ -33,6 +33,7 @@ from app.services import rules
 from app.services.clearance import CEB_STATUS, Agency, AgencyStatus, ClearanceStatus
 from app.services.violations import RuleCode, RuleViolation, violation
 
+SUBMIT_DECLARATION = "declaration.submit"
 # Quota amounts are kept as integers of 1/100000 CNY (CEB amounts have 5 decimals).
 QUOTA_SCALE = 100_000
 
@@ -225,18 +226,15 @@ def _accept(session: Session, ds: DeclarationSet, now: datetime) -> Declaration:
             created_at=now,
         )
     )
-    session.add_all(
-        OutboxMessage(
+    for agency in Agency:
+        outbox.enqueue(
+            session,
             destination=agency,
-            kind="declaration.submit",
+            kind=SUBMIT_DECLARATION,
             subject_id=declaration.id,
             idempotency_key=f"{declaration.id}:{agency}:submit",
-            status="pending",
-            next_attempt_at=now,
-            created_at=now,
+            now=now,
         )
-        for agency in Agency
-    )
     session.flush()
     return declaration
 

@@ -5,8 +5,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from app.demo import make_uscc
+from app.services import enterprises
+from tests.conftest import register_everywhere
 
 
 def filing(rng: random.Random, customs_code: str, roles: list[str]) -> dict[str, Any]:
@@ -25,7 +28,7 @@ def rng() -> random.Random:
     return random.Random(11)
 
 
-def test_filing_is_active_at_once_with_general_credit(
+def test_filing_is_pending_until_every_agency_registers_it(
     client: TestClient, rng: random.Random
 ) -> None:
     answer = client.post("/v1/enterprises", json=filing(rng, "3301ab0001", ["platform", "agent"]))
@@ -33,10 +36,24 @@ def test_filing_is_active_at_once_with_general_credit(
     assert answer.headers["location"] == "/v1/enterprises/3301AB0001"
     record = answer.json()
     assert record["customsCode"] == "3301AB0001"
-    assert record["status"] == "active"
+    assert record["status"] == "pending"
+    assert record["registrations"] == {}
     assert record["creditGrade"] == "general"
     assert record["roles"] == ["agent", "platform"]
     assert client.get("/v1/enterprises/3301ab0001").json() == record
+
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    with engine.connect() as connection:
+        queued = connection.execute(
+            text("SELECT destination FROM outbox_messages WHERE subject_id = '3301AB0001'")
+        ).scalars()
+        assert sorted(queued) == ["customs", "forex", "inspection", "tax"]
+    enterprises.record_registrations(engine, "customs", {"3301AB0001": "CUS0001"})
+    assert client.get("/v1/enterprises/3301AB0001").json()["status"] == "pending"
+    register_everywhere(engine, ["3301AB0001"])
+    active = client.get("/v1/enterprises/3301AB0001").json()
+    assert active["status"] == "active"
+    assert set(active["registrations"]) == {"customs", "inspection", "tax", "forex"}
 
 
 def test_filing_twice_is_409_pointing_at_the_first(client: TestClient, rng: random.Random) -> None:

@@ -13,7 +13,7 @@ from httpx import Response
 from sqlalchemy import Engine, text
 
 from app.demo import PRODUCTS, make_uscc
-from tests.conftest import Declarations
+from tests.conftest import Declarations, register_everywhere
 
 PROBLEM = "application/problem+json"
 VIOLATION_FIELDS = {"code", "pointer", "message", "messageZh"}
@@ -76,6 +76,7 @@ def file_enterprise(client: TestClient, customs_code: str, roles: list[str]) -> 
     }
     answer = client.post("/v1/enterprises", json=body)
     assert answer.status_code == 201, answer.text
+    register_everywhere(client.app.state.engine, [customs_code])  # type: ignore[attr-defined]
 
 
 def dutiable(body: Body) -> Decimal:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from app.demo import PRODUCTS
-from tests.conftest import Declarations, LiveServer
+from tests.conftest import Declarations, LiveServer, register_everywhere
 
 # ≈ CNY 4,189 each: six fit in the CNY 26,000 annual limit, the seventh does not.
 NEAR_LIMIT_BASKET = [(PRODUCTS[7], 1), (PRODUCTS[4], 1)]
@@ -27,9 +27,11 @@ async def post_all(server: LiveServer, bodies: list[dict[str, Any]]) -> list[htt
 
 @pytest.fixture
 def filed_server(live_server: LiveServer, declarations: Declarations) -> LiveServer:
+    bodies = declarations.filings()
     with httpx.Client(base_url=live_server.url) as client:
-        for body in declarations.filings():
+        for body in bodies:
             assert client.post("/v1/enterprises", json=body).status_code == 201
+    register_everywhere(live_server.engine, [b["customsCode"] for b in bodies])
     return live_server
 
 

@@ -1,0 +1,110 @@
+"""One adapter per agency over HTTP, behind one Protocol.
+
+Failures are split the way retries need them: ``RetryableError`` (5xx, 429, timeouts,
+connection errors) may succeed later; ``RefusedError`` (any other 4xx, or an answer that
+is not what the wire format promises) will not, as the message stands."""
+
+from typing import Protocol, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from app.agencies.wire import (
+    DeclarationBatch,
+    DeclarationBatchResult,
+    FilingBatch,
+    FilingBatchResult,
+    Receipt,
+)
+
+Answer = TypeVar("Answer", bound=BaseModel)
+
+
+class DeliveryError(Exception):
+    pass
+
+
+class RetryableError(DeliveryError):
+    pass
+
+
+class RefusedError(DeliveryError):
+    pass
+
+
+class AgencyAdapter(Protocol):
+    name: str
+
+    async def register_filings(self, batch: FilingBatch, key: str) -> FilingBatchResult: ...
+
+    async def submit_declarations(
+        self, batch: DeclarationBatch, key: str
+    ) -> DeclarationBatchResult: ...
+
+    async def fetch_receipt(self, declaration_id: str) -> Receipt | None: ...
+
+
+def timeouts(connect: float, read: float) -> httpx.Timeout:
+    return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
+
+
+def classify(exc: Exception) -> DeliveryError:
+    if isinstance(exc, DeliveryError):
+        return exc
+    if isinstance(exc, httpx.TimeoutException | httpx.TransportError):
+        return RetryableError(f"{type(exc).__name__}: {exc}")
+    return RetryableError(f"unexpected {type(exc).__name__}: {exc}")
+
+
+def check_status(response: httpx.Response) -> None:
+    status = response.status_code
+    if status < 400:
+        return
+    text = response.text[:500]
+    if status >= 500 or status == 429:
+        raise RetryableError(f"HTTP {status}: {text}")
+    raise RefusedError(f"HTTP {status}: {text}")
+
+
+class HttpAgency:
+    """An agency service speaking ``app.agencies.wire`` at ``client.base_url``."""
+
+    def __init__(self, name: str, client: httpx.AsyncClient) -> None:
+        self.name = name
+        self.client = client
+
+    async def _post(self, path: str, batch: BaseModel, key: str, answer: type[Answer]) -> Answer:
+        try:
+            response = await self.client.post(
+                path,
+                content=batch.model_dump_json(),
+                headers={"Idempotency-Key": key, "Content-Type": "application/json"},
+            )
+        except Exception as exc:
+            raise classify(exc) from exc
+        check_status(response)
+        try:
+            return answer.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise RefusedError(f"the agency's answer is not valid: {exc}") from exc
+
+    async def register_filings(self, batch: FilingBatch, key: str) -> FilingBatchResult:
+        return await self._post("/filings", batch, key, FilingBatchResult)
+
+    async def submit_declarations(
+        self, batch: DeclarationBatch, key: str
+    ) -> DeclarationBatchResult:
+        return await self._post("/declarations", batch, key, DeclarationBatchResult)
+
+    async def fetch_receipt(self, declaration_id: str) -> Receipt | None:
+        try:
+            response = await self.client.get(f"/declarations/{declaration_id}")
+        except Exception as exc:
+            raise classify(exc) from exc
+        if response.status_code == 404:
+            return None
+        check_status(response)
+        try:
+            return Receipt.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise RefusedError(f"the agency's answer is not valid: {exc}") from exc

@@ -1,0 +1,1 @@
+"""Delivering the outbox: claim due messages, send them, retry, dead-letter."""

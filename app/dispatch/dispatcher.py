@@ -1,0 +1,277 @@
+"""The dispatcher: delivers due outbox messages to the agencies and webhook endpoints,
+and asks agencies directly about declarations they have been quiet on for too long.
+
+It runs in the API process (the lifespan starts it) or alone in `singlewindow worker`
+processes; any number can run over PostgreSQL."""
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+
+import httpx
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from app.agencies.client import (
+    AgencyAdapter,
+    DeliveryError,
+    HttpAgency,
+    RefusedError,
+    check_status,
+    classify,
+    timeouts,
+)
+from app.agencies.signing import signed_headers
+from app.agencies.wire import AgencyName, DeclarationBatch, FilingBatch, Receipt, ReceiptStatus
+from app.config import Settings
+from app.db import read_session
+from app.dispatch import outbox, payloads
+from app.dispatch.outbox import Claimed, RetryPolicy
+from app.models import DeclarationAgency
+from app.models.types import utcnow
+from app.services import enterprises, receipts, webhooks
+from app.services.clearance import Agency, AgencyStatus
+from app.services.intake import SUBMIT_DECLARATION
+
+log = logging.getLogger("app.dispatch")
+
+
+def agency_clients(settings: Settings) -> dict[str, httpx.AsyncClient]:
+    """One client per agency, with explicit timeouts."""
+    limits = httpx.Limits(max_connections=20, max_keepalive_connections=20)
+    return {
+        agency.value: httpx.AsyncClient(
+            base_url=settings.agency_url(agency),
+            timeout=timeouts(settings.dispatch_connect_timeout, settings.dispatch_read_timeout),
+            limits=limits,
+        )
+        for agency in Agency
+    }
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        agencies: Mapping[str, AgencyAdapter],
+        webhook_client: httpx.AsyncClient,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.agencies = agencies
+        self.webhook_client = webhook_client
+        self.policy = RetryPolicy(
+            base_seconds=settings.retry_base_seconds,
+            cap_seconds=settings.retry_cap_seconds,
+            max_attempts=settings.dead_letter_attempts,
+            max_age=timedelta(seconds=settings.dead_letter_age_seconds),
+        )
+        self.lease = timedelta(seconds=settings.dispatch_lease_seconds)
+        self._last_reconcile = 0.0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        log.info("dispatcher started")
+        while not stop.is_set():
+            try:
+                delivered = await self.tick()
+                if time.monotonic() - self._last_reconcile > self.settings.reconcile_every_seconds:
+                    self._last_reconcile = time.monotonic()
+                    await self.reconcile()
+            except Exception:
+                log.exception("dispatcher round failed; retrying")
+                delivered = 0
+            if not delivered:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self.settings.dispatch_idle_seconds)
+        log.info("dispatcher stopped")
+
+    async def tick(self) -> int:
+        """Deliver one batch to each destination with messages due; answers how many."""
+        destinations = await asyncio.to_thread(outbox.due_destinations, self.engine)
+        sent = await asyncio.gather(*(self.deliver(d) for d in destinations))
+        return sum(sent)
+
+    async def deliver(self, destination: str) -> int:
+        claimed = await asyncio.to_thread(
+            outbox.claim,
+            self.engine,
+            destination,
+            self.settings.dispatch_batch_size,
+            self.lease,
+        )
+        if not claimed:
+            return 0
+        if destination.startswith(webhooks.DESTINATION_PREFIX):
+            await asyncio.gather(*(self._push(m) for m in claimed))
+            return len(claimed)
+        agency = self.agencies.get(destination)
+        if agency is None:
+            await self._dead(claimed, f"no agency named {destination!r}")
+            return len(claimed)
+        declarations = [m for m in claimed if m.kind == SUBMIT_DECLARATION]
+        filings = [m for m in claimed if m.kind == enterprises.REGISTER_FILING]
+        unknown = [m for m in claimed if m not in declarations and m not in filings]
+        await self._dead(unknown, "unknown message kind")
+        await asyncio.gather(self._submit(agency, declarations), self._register(agency, filings))
+        return len(claimed)
+
+    async def _submit(self, agency: AgencyAdapter, messages: Sequence[Claimed]) -> None:
+        if not messages:
+            return
+        built = await asyncio.to_thread(payloads.declaration_messages, self.engine, messages)
+        await self._dead([m for m in messages if m.id not in built], "declaration not found")
+        sendable = [m for m in messages if m.id in built]
+        if not sendable:
+            return
+        batch = DeclarationBatch(declarations=[built[m.id] for m in sendable])
+        try:
+            answer = await agency.submit_declarations(batch, _batch_key(sendable))
+        except DeliveryError as error:
+            await self._failed(sendable, error)
+            return
+        results = {r.declarationId: r for r in answer.results}
+        taken = [m for m in sendable if (r := results.get(m.subject_id)) and r.accepted]
+        refused = [m for m in sendable if m not in taken]
+        now = utcnow()
+        acks = [
+            Receipt(
+                declarationId=m.subject_id,
+                agency=AgencyName(agency.name),
+                status=ReceiptStatus.ACKNOWLEDGED,
+                sequence=0,
+                decidedAt=now,
+            )
+            for m in taken
+        ]
+        if acks:
+            await asyncio.to_thread(receipts.apply_receipts, self.engine, acks)
+        await asyncio.to_thread(outbox.mark_delivered, self.engine, [m.id for m in taken])
+        for message in refused:
+            result = results.get(message.subject_id)
+            reason = result.error if result and result.error else "not in the agency's answer"
+            await self._dead([message], f"refused by {agency.name}: {reason}")
+
+    async def _register(self, agency: AgencyAdapter, messages: Sequence[Claimed]) -> None:
+        if not messages:
+            return
+        built = await asyncio.to_thread(payloads.filing_messages, self.engine, messages)
+        await self._dead([m for m in messages if m.id not in built], "filing not found")
+        sendable = [m for m in messages if m.id in built]
+        if not sendable:
+            return
+        try:
+            answer = await agency.register_filings(
+                FilingBatch(filings=[built[m.id] for m in sendable]), _batch_key(sendable)
+            )
+        except DeliveryError as error:
+            await self._failed(sendable, error)
+            return
+        numbers = {r.customsCode: r.registrationNo for r in answer.registrations}
+        await asyncio.to_thread(enterprises.record_registrations, self.engine, agency.name, numbers)
+        done = [m for m in sendable if m.subject_id in numbers]
+        await asyncio.to_thread(outbox.mark_delivered, self.engine, [m.id for m in done])
+        await self._dead(
+            [m for m in sendable if m not in done], f"{agency.name} did not register it"
+        )
+
+    async def _push(self, message: Claimed) -> None:
+        """A status change to one webhook endpoint, signed with the endpoint's secret."""
+        endpoint_id = message.destination.removeprefix(webhooks.DESTINATION_PREFIX)
+        target = await asyncio.to_thread(webhooks.endpoint, self.engine, endpoint_id)
+        if target is None or message.payload is None:
+            await self._dead([message], "the webhook endpoint was removed")
+            return
+        body = json.dumps(message.payload, ensure_ascii=False).encode()
+        try:
+            response = await self.webhook_client.post(
+                target.url,
+                content=body,
+                headers=signed_headers(target.secret, body, message.idempotency_key),
+            )
+            check_status(response)
+        except Exception as exc:
+            await self._failed([message], classify(exc))
+            return
+        await asyncio.to_thread(outbox.mark_delivered, self.engine, [message.id])
+
+    async def _failed(self, messages: Sequence[Claimed], error: DeliveryError) -> None:
+        if isinstance(error, RefusedError):
+            await self._dead(messages, str(error))
+            return
+        gone = await asyncio.to_thread(
+            outbox.mark_failed, self.engine, messages, str(error), self.policy
+        )
+        for message in gone:
+            log.warning("dead letter %s to %s: %s", message.id, message.destination, error)
+
+    async def _dead(self, messages: Sequence[Claimed], reason: str) -> None:
+        if not messages:
+            return
+        for message in messages:
+            log.warning("dead letter %s to %s: %s", message.id, message.destination, reason)
+        await asyncio.to_thread(outbox.mark_dead, self.engine, [m.id for m in messages], reason)
+
+    async def reconcile(self) -> None:
+        """Poll agencies about declarations they acknowledged but have not decided."""
+        quiet = await asyncio.to_thread(self._undecided)
+        if not quiet:
+            return
+        fetched = await asyncio.gather(
+            *(self._fetch(agency, declaration_id) for agency, declaration_id in quiet)
+        )
+        found = [r for r in fetched if r is not None]
+        if found:
+            outcome = await asyncio.to_thread(receipts.apply_receipts, self.engine, found)
+            log.info("reconciled %d receipts (%d new)", len(found), outcome.applied)
+
+    def _undecided(self) -> list[tuple[str, str]]:
+        cutoff = utcnow() - timedelta(seconds=self.settings.reconcile_after_seconds)
+        with read_session(self.engine) as session:
+            rows = session.execute(
+                select(DeclarationAgency.agency, DeclarationAgency.declaration_id)
+                .where(
+                    col(DeclarationAgency.status).in_(
+                        [AgencyStatus.ACKNOWLEDGED, AgencyStatus.INSPECTION]
+                    ),
+                    col(DeclarationAgency.updated_at) < cutoff,
+                )
+                .order_by(col(DeclarationAgency.updated_at))
+                .limit(200)
+            )
+            return [(agency, declaration_id) for agency, declaration_id in rows]
+
+    async def _fetch(self, agency: str, declaration_id: str) -> Receipt | None:
+        adapter = self.agencies.get(agency)
+        if adapter is None:
+            return None
+        try:
+            return await adapter.fetch_receipt(declaration_id)
+        except DeliveryError as error:
+            log.info("could not reconcile %s at %s: %s", declaration_id, agency, error)
+            return None
+
+
+def _batch_key(messages: Sequence[Claimed]) -> str:
+    """The batch's idempotency key: its first message's key and its size."""
+    return f"{messages[0].idempotency_key}+{len(messages)}"
+
+
+def build_dispatcher(
+    engine: Engine, settings: Settings
+) -> tuple[Dispatcher, list[httpx.AsyncClient]]:
+    """A dispatcher and the HTTP clients it owns (the caller closes them)."""
+    clients = agency_clients(settings)
+    webhook_client = httpx.AsyncClient(
+        timeout=timeouts(settings.dispatch_connect_timeout, settings.dispatch_read_timeout),
+        follow_redirects=False,
+    )
+    adapters = {name: HttpAgency(name, client) for name, client in clients.items()}
+    return Dispatcher(engine, settings, adapters, webhook_client), [
+        *clients.values(),
+        webhook_client,
+    ]

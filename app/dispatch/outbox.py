@@ -1,0 +1,214 @@
+"""The outbox table's life cycle: enqueue, claim, deliver, retry, dead-letter, re-drive.
+
+A message is claimed by moving its ``next_attempt_at`` to the end of a lease; delivery
+marks it ``delivered``; a failure schedules the next attempt with exponential backoff and
+full jitter, until too many attempts or too much age make it ``dead``. On PostgreSQL
+claims skip rows other workers hold (``FOR UPDATE SKIP LOCKED``), so any number of
+workers can run; SQLite serializes writers, which gives the same guarantee."""
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func, update
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from app.db import read_session, write_session
+from app.models import OutboxMessage
+from app.models.types import utcnow
+
+PENDING = "pending"
+DELIVERED = "delivered"
+DEAD = "dead"
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: int
+    destination: str
+    kind: str
+    subject_id: str
+    idempotency_key: str
+    payload: dict[str, Any] | None
+    attempts: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    base_seconds: float
+    cap_seconds: float
+    max_attempts: int
+    max_age: timedelta
+
+    def delay(self, attempts: int) -> timedelta:
+        """Exponential backoff with full jitter."""
+        ceiling = min(self.cap_seconds, self.base_seconds * 2 ** max(attempts - 1, 0))
+        return timedelta(seconds=random.uniform(0, ceiling))
+
+
+def enqueue(
+    session: Session,
+    *,
+    destination: str,
+    kind: str,
+    subject_id: str,
+    idempotency_key: str,
+    payload: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Add a message in the caller's transaction (it commits with the change it announces)."""
+    now = now or utcnow()
+    session.add(
+        OutboxMessage(
+            destination=destination,
+            kind=kind,
+            subject_id=subject_id,
+            idempotency_key=idempotency_key,
+            payload=payload,
+            status=PENDING,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+
+
+def due_destinations(engine: Engine, limit: int = 100) -> list[str]:
+    with read_session(engine) as session:
+        return list(
+            session.scalars(
+                select(OutboxMessage.destination)
+                .where(
+                    col(OutboxMessage.status) == PENDING,
+                    col(OutboxMessage.next_attempt_at) <= utcnow(),
+                )
+                .distinct()
+                .limit(limit)
+            )
+        )
+
+
+def claim(engine: Engine, destination: str, limit: int, lease: timedelta) -> list[Claimed]:
+    now = utcnow()
+    due = (
+        select(OutboxMessage.id)
+        .where(
+            col(OutboxMessage.destination) == destination,
+            col(OutboxMessage.status) == PENDING,
+            col(OutboxMessage.next_attempt_at) <= now,
+        )
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    with write_session(engine) as session:
+        rows = session.connection().execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(due))
+            .values(next_attempt_at=now + lease, attempts=col(OutboxMessage.attempts) + 1)
+            .returning(
+                col(OutboxMessage.id),
+                col(OutboxMessage.destination),
+                col(OutboxMessage.kind),
+                col(OutboxMessage.subject_id),
+                col(OutboxMessage.idempotency_key),
+                col(OutboxMessage.payload),
+                col(OutboxMessage.attempts),
+                col(OutboxMessage.created_at),
+            )
+        )
+        claimed = [Claimed(*row) for row in rows]
+        session.commit()
+    return sorted(claimed, key=lambda m: m.id)
+
+
+def mark_delivered(engine: Engine, ids: Sequence[int]) -> None:
+    if not ids:
+        return
+    with write_session(engine) as session:
+        session.connection().execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(ids))
+            .values(status=DELIVERED, delivered_at=utcnow(), last_error=None)
+        )
+        session.commit()
+
+
+def mark_failed(
+    engine: Engine, messages: Sequence[Claimed], error: str, policy: RetryPolicy
+) -> list[Claimed]:
+    """Schedule another attempt, or dead-letter what has tried long enough. Answers the
+    messages that went dead."""
+    now = utcnow()
+    gone: list[Claimed] = []
+    with write_session(engine) as session:
+        for message in messages:
+            too_old = now - message.created_at > policy.max_age
+            if message.attempts >= policy.max_attempts or too_old:
+                gone.append(message)
+                values: dict[str, Any] = {"status": DEAD, "last_error": error[:2000]}
+            else:
+                values = {
+                    "next_attempt_at": now + policy.delay(message.attempts),
+                    "last_error": error[:2000],
+                }
+            session.connection().execute(
+                update(OutboxMessage).where(col(OutboxMessage.id) == message.id).values(**values)
+            )
+        session.commit()
+    return gone
+
+
+def mark_dead(engine: Engine, ids: Sequence[int], error: str) -> None:
+    """A message that can never succeed as it is (the receiver refused it)."""
+    if not ids:
+        return
+    with write_session(engine) as session:
+        session.connection().execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(ids))
+            .values(status=DEAD, last_error=error[:2000])
+        )
+        session.commit()
+
+
+def dead_letters(engine: Engine, limit: int = 100) -> list[OutboxMessage]:
+    with read_session(engine) as session:
+        return list(
+            session.scalars(
+                select(OutboxMessage)
+                .where(col(OutboxMessage.status) == DEAD)
+                .order_by(col(OutboxMessage.id))
+                .limit(limit)
+            )
+        )
+
+
+def redrive(engine: Engine, ids: Sequence[int] | None = None) -> int:
+    """Put dead letters back in the queue (all of them when ``ids`` is None), with a
+    fresh attempt count and age."""
+    now = utcnow()
+    query = update(OutboxMessage).where(col(OutboxMessage.status) == DEAD)
+    if ids is not None:
+        query = query.where(col(OutboxMessage.id).in_(ids))
+    with write_session(engine) as session:
+        result = session.connection().execute(
+            query.values(status=PENDING, attempts=0, next_attempt_at=now, created_at=now).returning(
+                col(OutboxMessage.id)
+            )
+        )
+        count = len(result.all())
+        session.commit()
+    return count
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    with read_session(engine) as session:
+        rows = session.execute(
+            select(OutboxMessage.status, func.count()).group_by(col(OutboxMessage.status))
+        )
+        return {status: n for status, n in rows}

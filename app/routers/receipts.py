@@ -1,0 +1,76 @@
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from app.agencies import signing
+from app.agencies.wire import ReceiptBatch
+from app.errors import DomainError
+from app.routers.deps import EngineDep, RawBody, SettingsDep
+from app.routers.enterprises import PROBLEM
+from app.schemas.parsing import parse_body
+from app.services import receipts
+from app.services.clearance import Agency
+
+router = APIRouter(prefix="/v1/receipts", tags=["agencies"])
+
+
+class InvalidSignature(DomainError):
+    status = 401
+    code = "invalid_signature"
+    title = "The receipt's signature is not valid"
+    title_zh = "回执签名无效"
+
+
+class ReceiptAgencyMismatch(DomainError):
+    status = 422
+    code = "receipt_agency_mismatch"
+    title = "A receipt names another agency"
+    title_zh = "回执所属机构不符"
+
+
+class ReceiptsApplied(BaseModel):
+    applied: int
+    ignored: int
+    unknown: list[str]
+
+
+@router.post(
+    "/{agency}",
+    response_model=ReceiptsApplied,
+    summary="An agency's signed receipts (回执): its decisions on declarations",
+    description=(
+        "Signed Standard Webhooks style: `webhook-id`, `webhook-timestamp` and "
+        "`webhook-signature` (`v1,` + base64 HMAC-SHA256 over `id.timestamp.body` with the "
+        "agency's secret). Receipts only move a status forward; duplicates and late "
+        "receipts are counted as ignored."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ReceiptBatch"}}
+            },
+        }
+    },
+    responses={401: PROBLEM, 413: PROBLEM, 422: PROBLEM},
+)
+async def receive(
+    agency: Agency, request: Request, body: RawBody, engine: EngineDep, settings: SettingsDep
+) -> Any:
+    try:
+        signing.verify(settings.agency_secret(agency), dict(request.headers), body)
+    except signing.SignatureError as error:
+        raise InvalidSignature(f"Receipt refused: {error}.", "回执签名校验失败，已拒收。") from None
+    batch = parse_body(ReceiptBatch, body)
+    strangers = {r.agency.value for r in batch.receipts} - {agency.value}
+    if strangers:
+        raise ReceiptAgencyMismatch(
+            f"Receipts posted to {agency.value} name {sorted(strangers)}.",
+            f"提交给 {agency.value} 的回执属于其他机构。",
+        )
+    outcome = await run_in_threadpool(receipts.apply_receipts, engine, batch.receipts)
+    return ReceiptsApplied(
+        applied=outcome.applied, ignored=outcome.ignored, unknown=sorted(set(outcome.unknown))
+    )

@@ -1,0 +1,114 @@
+"""Status push: enterprises register endpoints; status changes go out through the outbox."""
+
+import secrets
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Engine, delete
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from app.db import read_session, write_session
+from app.dispatch import outbox
+from app.errors import NotFound
+from app.models import Declaration, WebhookEndpoint
+from app.models.types import utcnow
+from app.services.clearance import ClearanceStatus
+
+STATUS_CHANGED = "declaration.status_changed"
+EVENT_TYPES = (STATUS_CHANGED,)
+DESTINATION_PREFIX = "webhook:"
+
+
+class WebhookNotFound(NotFound):
+    code = "webhook_not_found"
+    title = "No such webhook endpoint"
+    title_zh = "推送地址不存在"
+
+
+def register(
+    engine: Engine, url: str, events: Sequence[str], secret: str | None, customs_code: str | None
+) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint(
+        id=str(uuid.uuid4()),
+        url=url,
+        events=sorted(set(events)),
+        secret=secret or "whsec_" + secrets.token_urlsafe(24),
+        customs_code=customs_code,
+        created_at=utcnow(),
+    )
+    with write_session(engine) as session:
+        session.add(endpoint)
+        session.commit()
+    return endpoint
+
+
+def list_endpoints(engine: Engine) -> list[WebhookEndpoint]:
+    with read_session(engine) as session:
+        return list(
+            session.scalars(select(WebhookEndpoint).order_by(col(WebhookEndpoint.created_at)))
+        )
+
+
+def remove(engine: Engine, endpoint_id: str) -> None:
+    with write_session(engine) as session:
+        gone = session.connection().execute(
+            delete(WebhookEndpoint)
+            .where(col(WebhookEndpoint.id) == endpoint_id)
+            .returning(col(WebhookEndpoint.id))
+        )
+        if gone.first() is None:
+            raise WebhookNotFound(
+                f"No webhook endpoint has id {endpoint_id!r}.", f"推送地址 {endpoint_id!r} 不存在。"
+            )
+        session.commit()
+
+
+def endpoint(engine: Engine, endpoint_id: str) -> WebhookEndpoint | None:
+    with read_session(engine) as session:
+        return session.get(WebhookEndpoint, endpoint_id)
+
+
+def _parties(declaration: Declaration) -> set[str]:
+    return {
+        declaration.ebp_code,
+        declaration.ebc_code,
+        declaration.pay_code,
+        declaration.logistics_code,
+    }
+
+
+def announce_changes(
+    session: Session, changes: Sequence[tuple[Declaration, ClearanceStatus]], now: datetime
+) -> None:
+    """Queue a push to every interested endpoint, in the transaction of the change."""
+    if not changes:
+        return
+    endpoints = [e for e in session.scalars(select(WebhookEndpoint)) if STATUS_CHANGED in e.events]
+    for declaration, before in changes:
+        for target in endpoints:
+            if target.customs_code and target.customs_code not in _parties(declaration):
+                continue
+            event_id = f"evt_{uuid.uuid4().hex}"
+            outbox.enqueue(
+                session,
+                destination=DESTINATION_PREFIX + target.id,
+                kind=STATUS_CHANGED,
+                subject_id=declaration.id,
+                idempotency_key=event_id,
+                payload={
+                    "id": event_id,
+                    "type": STATUS_CHANGED,
+                    "createdAt": now.isoformat(),
+                    "data": {
+                        "declarationId": declaration.id,
+                        "ebpCode": declaration.ebp_code,
+                        "orderNo": declaration.order_no,
+                        "previousStatus": before.value,
+                        "status": declaration.status,
+                        "cebStatus": declaration.ceb_status,
+                    },
+                },
+                now=now,
+            )
