@@ -1,6 +1,8 @@
 """The `singlewindow` command: serve, migrate, export the spec, run the demo."""
 
+import asyncio
 import json
+import signal
 from typing import Annotated
 
 import httpx
@@ -10,12 +12,14 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.db import upgrade
 
 cli = typer.Typer(help="Single Window: cross-border e-commerce declarations.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+outbox_cli = typer.Typer(help="The outbox: dead letters and re-driving them.", no_args_is_help=True)
+cli.add_typer(outbox_cli, name="outbox")
 console = Console()
 
 
@@ -39,6 +43,80 @@ def serve(
         log_level=settings.log_level,
         access_log=False,  # the app writes its own access line, with the request id
     )
+
+
+@cli.command()
+def worker() -> None:
+    """Deliver the outbox (run with SW_DISPATCHER_ENABLED=false on the API processes; any
+    number of workers may run over PostgreSQL)."""
+    from app.main import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    asyncio.run(run_worker(settings))
+
+
+async def run_worker(settings: Settings) -> None:
+    from app.db import make_engine
+    from app.dispatch.dispatcher import build_dispatcher
+
+    engine = make_engine(settings.database_url)
+    dispatcher, clients = build_dispatcher(engine, settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await dispatcher.run(stop)
+    finally:
+        for client in clients:
+            await client.aclose()
+        engine.dispose()
+
+
+@outbox_cli.command("list")
+def outbox_list(limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100) -> None:
+    """Show the outbox's counts and its dead letters."""
+    from app.db import make_engine
+    from app.dispatch import outbox
+
+    engine = make_engine(get_settings().database_url)
+    counts = outbox.counts(engine)
+    console.print(
+        "outbox: " + ", ".join(f"{status} {n}" for status, n in sorted(counts.items()))
+        if counts
+        else "outbox: empty"
+    )
+    dead = outbox.dead_letters(engine, limit)
+    table = Table(title=f"dead letters ({counts.get(outbox.DEAD, 0)})")
+    for column in ("id", "destination", "kind", "subject", "attempts", "last error"):
+        table.add_column(column)
+    for message in dead:
+        table.add_row(
+            str(message.id),
+            message.destination,
+            message.kind,
+            message.subject_id,
+            str(message.attempts),
+            (message.last_error or "")[:80],
+        )
+    console.print(table)
+
+
+@outbox_cli.command("redrive")
+def outbox_redrive(
+    ids: Annotated[list[int] | None, typer.Argument(help="Dead letters to retry.")] = None,
+    all_dead: Annotated[bool, typer.Option("--all", help="Retry every dead letter.")] = False,
+) -> None:
+    """Put dead letters back in the queue."""
+    from app.db import make_engine
+    from app.dispatch import outbox
+
+    if not ids and not all_dead:
+        raise typer.BadParameter("name the dead letters to retry, or pass --all")
+    engine = make_engine(get_settings().database_url)
+    count = outbox.redrive(engine, None if all_dead else ids)
+    console.print(f"[green]{count} message(s) queued again[/green]")
 
 
 @db_cli.command("upgrade")

@@ -44,11 +44,19 @@ FINAL = frozenset(
         ClearanceStatus.RETURNED,
     }
 )
+# How far along the agencies' folded answer is. A detention outranks a rejection: customs
+# may detain goods after another agency has already refused the declaration, and the
+# status must end the same whichever receipt arrives first.
 _DECLARATION_RANK: dict[ClearanceStatus, int] = {
     ClearanceStatus.ACCEPTED: 0,
     ClearanceStatus.IN_REVIEW: 1,
     ClearanceStatus.INSPECTION: 2,
-} | {status: 3 for status in FINAL}
+    ClearanceStatus.CLEARED: 3,
+    ClearanceStatus.REJECTED: 4,
+    ClearanceStatus.DETAINED: 5,
+}
+# Set by the platform or after release, never by the agencies' fold.
+_CLOSED = frozenset({ClearanceStatus.CANCELLED, ClearanceStatus.RETURNED})
 
 
 class Agency(StrEnum):
@@ -113,7 +121,8 @@ def fold(statuses: Mapping[Agency, AgencyStatus]) -> ClearanceStatus:
 
 
 def next_status(current: ClearanceStatus, folded: ClearanceStatus) -> ClearanceStatus:
-    """Move forward only: an inspection stays an inspection until it ends."""
-    if current in FINAL:
+    """Move forward only: an inspection stays an inspection until it ends, and once the
+    agencies' answers are final only a graver outcome replaces them."""
+    if current in _CLOSED:
         return current
     return folded if _DECLARATION_RANK[folded] > _DECLARATION_RANK[current] else current

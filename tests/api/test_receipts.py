@@ -1,0 +1,196 @@
+"""Agency receipts: signed, forward-only, folded into one clearance status."""
+
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from app.agencies.signing import sign, signed_headers
+from app.demo import PRODUCTS
+from tests.conftest import Declarations
+
+SECRETS = {a: f"dev-{a}-secret" for a in ("customs", "inspection", "tax", "forex")}
+TAX = {"customsTax": "0", "valueAddedTax": "60.79", "consumptionTax": "0", "total": "60.79"}
+
+
+def receipt(
+    declaration_id: str, agency: str, status: str, sequence: int, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "declarationId": declaration_id,
+        "agency": agency,
+        "status": status,
+        "sequence": sequence,
+        "decidedAt": datetime.now(UTC).isoformat(),
+        **extra,
+    }
+
+
+def send(client: TestClient, agency: str, *receipts: dict[str, Any]) -> Any:
+    body = json.dumps({"receipts": list(receipts)}).encode()
+    return client.post(
+        f"/v1/receipts/{agency}", content=body, headers=signed_headers(SECRETS[agency], body)
+    )
+
+
+def clear_everything(client: TestClient, declaration_id: str) -> None:
+    for agency, final, extra in (
+        ("customs", "released", {}),
+        ("inspection", "passed", {}),
+        ("tax", "assessed", {"tax": TAX}),
+        ("forex", "recorded", {}),
+    ):
+        assert send(client, agency, receipt(declaration_id, agency, final, 2, **extra)).is_success
+
+
+@pytest.fixture
+def declared(filed_client: TestClient, declarations: Declarations) -> str:
+    answer = filed_client.post("/v1/declarations", json=declarations.valid())
+    assert answer.status_code == 202
+    declaration_id: str = answer.json()["id"]
+    return declaration_id
+
+
+def test_all_four_clearing_clears_the_declaration(filed_client: TestClient, declared: str) -> None:
+    answer = send(filed_client, "customs", receipt(declared, "customs", "acknowledged", 1))
+    assert answer.json() == {"applied": 1, "ignored": 0, "unknown": []}
+    assert filed_client.get(f"/v1/declarations/{declared}").json()["status"] == "in_review"
+
+    clear_everything(filed_client, declared)
+    record = filed_client.get(f"/v1/declarations/{declared}").json()
+    assert (record["status"], record["cebStatus"]) == ("cleared", 800)
+    assert record["tax"] == TAX
+    assert {a["agency"]: a["status"] for a in record["agencies"]} == {
+        "customs": "released",
+        "inspection": "passed",
+        "tax": "assessed",
+        "forex": "recorded",
+    }
+    history = filed_client.get(f"/v1/declarations/{declared}/events").json()["items"]
+    assert history[0]["status"] == "accepted"
+    assert history[-1]["status"] == "cleared"
+    assert [e["agency"] for e in history[1:]] == [
+        "customs",
+        "customs",
+        "inspection",
+        "tax",
+        "forex",
+    ]
+
+
+def test_duplicate_and_late_receipts_change_nothing(
+    filed_client: TestClient, declared: str
+) -> None:
+    inspect = receipt(declared, "customs", "inspection", 2)
+    release = receipt(declared, "customs", "released", 3)
+    assert send(filed_client, "customs", release).json()["applied"] == 1
+    late = send(
+        filed_client, "customs", inspect, release, receipt(declared, "customs", "acknowledged", 1)
+    )
+    assert late.json() == {"applied": 0, "ignored": 3, "unknown": []}
+    parts = filed_client.get(f"/v1/declarations/{declared}").json()["agencies"]
+    assert next(p for p in parts if p["agency"] == "customs")["status"] == "released"
+
+
+def test_inspection_then_release(filed_client: TestClient, declared: str) -> None:
+    send(filed_client, "customs", receipt(declared, "customs", "inspection", 2))
+    record = filed_client.get(f"/v1/declarations/{declared}").json()
+    assert (record["status"], record["cebStatus"]) == ("inspection", 500)
+    send(filed_client, "customs", receipt(declared, "customs", "released", 3))
+    # Still in inspection until everyone has answered; then cleared.
+    assert filed_client.get(f"/v1/declarations/{declared}").json()["status"] == "inspection"
+    clear_everything(filed_client, declared)
+    assert filed_client.get(f"/v1/declarations/{declared}").json()["status"] == "cleared"
+
+
+def test_a_rejection_lists_reasons_and_frees_the_quota(
+    filed_client: TestClient, declarations: Declarations
+) -> None:
+    buyer = declarations.buyer()
+    basket = [(PRODUCTS[7], 1), (PRODUCTS[4], 1)]  # ≈ CNY 4,189: six fit in a year
+    ids = [
+        filed_client.post(
+            "/v1/declarations", json=declarations.valid(buyer=buyer, lines=basket)
+        ).json()["id"]
+        for _ in range(6)
+    ]
+    refused = filed_client.post(
+        "/v1/declarations", json=declarations.valid(buyer=buyer, lines=basket)
+    )
+    assert refused.json()["violations"][0]["code"] == "annual_limit_exceeded"
+
+    reason = {"code": "tax_underdeclared", "message": "declared 10.00, assessed 60.79"}
+    send(filed_client, "tax", receipt(ids[0], "tax", "rejected", 2, reasons=[reason], tax=TAX))
+    record = filed_client.get(f"/v1/declarations/{ids[0]}").json()
+    assert (record["status"], record["cebStatus"]) == ("rejected", 100)
+    tax_part = next(p for p in record["agencies"] if p["agency"] == "tax")
+    assert tax_part["detail"]["reasons"] == [reason]
+
+    again = filed_client.post(
+        "/v1/declarations", json=declarations.valid(buyer=buyer, lines=basket)
+    )
+    assert again.status_code == 202, again.text
+
+
+def test_receipts_for_unknown_declarations_are_reported(filed_client: TestClient) -> None:
+    answer = send(filed_client, "forex", receipt("no-such-id", "forex", "recorded", 1))
+    assert answer.json() == {"applied": 0, "ignored": 0, "unknown": ["no-such-id"]}
+
+
+def test_unsigned_forged_and_stale_receipts_are_refused(
+    filed_client: TestClient, declared: str
+) -> None:
+    body = json.dumps({"receipts": [receipt(declared, "customs", "released", 2)]}).encode()
+    now = int(time.time())
+    attempts = {
+        "missing": {},
+        "another secret": signed_headers(SECRETS["tax"], body),
+        "stale": {
+            "webhook-id": "m1",
+            "webhook-timestamp": str(now - 301),
+            "webhook-signature": sign(SECRETS["customs"], "m1", now - 301, body),
+        },
+        "tampered": signed_headers(SECRETS["customs"], body.replace(b"released", b"rejected")),
+    }
+    for name, headers in attempts.items():
+        answer = filed_client.post("/v1/receipts/customs", content=body, headers=headers)
+        assert answer.status_code == 401, name
+        assert answer.json()["code"] == "invalid_signature"
+    assert filed_client.get(f"/v1/declarations/{declared}").json()["status"] == "accepted"
+
+
+def test_a_receipt_for_another_agency_is_refused(filed_client: TestClient, declared: str) -> None:
+    body = json.dumps({"receipts": [receipt(declared, "tax", "assessed", 2)]}).encode()
+    answer = filed_client.post(
+        "/v1/receipts/customs", content=body, headers=signed_headers(SECRETS["customs"], body)
+    )
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "receipt_agency_mismatch"
+
+
+def test_status_changes_are_queued_for_webhooks(filed_client: TestClient, declared: str) -> None:
+    created = filed_client.post(
+        "/v1/webhooks",
+        json={"url": "https://platform.example/hooks", "events": ["declaration.status_changed"]},
+    )
+    assert created.status_code == 201
+    assert created.json()["secret"].startswith("whsec_")
+    endpoint_id = created.json()["id"]
+    assert [e["id"] for e in filed_client.get("/v1/webhooks").json()["items"]] == [endpoint_id]
+
+    send(filed_client, "customs", receipt(declared, "customs", "acknowledged", 1))
+    clear_everything(filed_client, declared)
+    engine = filed_client.app.state.engine  # type: ignore[attr-defined]
+    with engine.connect() as connection:
+        pushes = connection.execute(
+            text("SELECT payload FROM outbox_messages WHERE destination = :d ORDER BY id"),
+            {"d": f"webhook:{endpoint_id}"},
+        ).scalars()
+        statuses = [(p if isinstance(p, dict) else json.loads(p))["data"]["status"] for p in pushes]
+    assert statuses == ["in_review", "cleared"]
+    assert filed_client.delete(f"/v1/webhooks/{endpoint_id}").status_code == 204
+    assert filed_client.delete(f"/v1/webhooks/{endpoint_id}").status_code == 404
