@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/singlewindow db upgrade
-	$(BIN)/singlewindow serve
+	$(BIN)/singlewindow serve --with-agencies
 
 test: lint typecheck pytest
 

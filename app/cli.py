@@ -28,21 +28,58 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Default: SW_HOST or 127.0.0.1.")] = None,
     port: Annotated[int | None, typer.Option(help="Default: SW_PORT or 8000.")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    with_agencies: Annotated[
+        bool, typer.Option(help="Also run the four simulated agencies (what `make run` does).")
+    ] = False,
 ) -> None:
     """Serve the API (migrate first with `singlewindow db upgrade`)."""
     from app.main import configure_logging
+    from mock_agencies.runner import AgencyProcesses
 
     settings = get_settings()
     configure_logging(settings.log_level)
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers,
-        log_level=settings.log_level,
-        access_log=False,  # the app writes its own access line, with the request id
-    )
+    host, port = host or settings.host, port or settings.port
+
+    def run_api() -> None:
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=settings.log_level,
+            access_log=False,  # the app writes its own access line, with the request id
+        )
+
+    if not with_agencies:
+        run_api()
+        return
+    with AgencyProcesses(callback_base_url=f"http://{host}:{port}", log_level="warning") as sims:
+        for agency, url in sims.urls.items():
+            console.print(f"[dim]agency[/dim] {agency:>10}  {url}")
+        run_api()
+
+
+@cli.command()
+def agencies(
+    callback_base_url: Annotated[
+        str | None, typer.Option(help="The single window (default: SW_HOST and SW_PORT).")
+    ] = None,
+    decision_delay_ms: Annotated[int | None, typer.Option(min=0)] = None,
+) -> None:
+    """Run the four simulated agencies alone (customs 8101, inspection 8102, tax 8103,
+    forex 8104), each in its own process, until Ctrl-C."""
+    from mock_agencies.runner import AgencyProcessError, run_all
+
+    settings = get_settings()
+    try:
+        run_all(
+            callback_base_url=callback_base_url or f"http://{settings.host}:{settings.port}",
+            decision_delay_ms=decision_delay_ms,
+        )
+    except AgencyProcessError as error:
+        console.print(f"[red]agencies: {error}[/red]")
+        raise typer.Exit(1) from error
 
 
 @cli.command()

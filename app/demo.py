@@ -16,6 +16,8 @@ import httpx
 from stdnum.cn import ric, uscc
 
 from app.services.rules import CHINA_TIME
+from mock_agencies.rules.tax import TaxableLine
+from mock_agencies.rules.tax import assess as assess_tax
 
 Body = dict[str, Any]
 
@@ -183,10 +185,14 @@ def make_declaration(
         )
     goods_value = sum((product.price * qty for product, qty in lines), Decimal(0))
     if tax_total is None:
-        # Cross-border rate within the limits: VAT 13% × 70% = 9.1% of the dutiable value.
-        tax_total = ((goods_value + freight + insured_fee) * Decimal("0.091")).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
+        # Declare exactly what the tax agency will assess (consumption tax on cosmetics,
+        # full tax on a single item above the limit), so that demo orders clear.
+        tax_total = assess_tax(
+            [TaxableLine(product.gcode, product.price * qty) for product, qty in lines],
+            goods_value=goods_value,
+            freight=freight,
+            insured_fee=insured_fee,
+        ).total
     paid = goods_value + freight + tax_total
     pay_transaction = f"PAY{order_no[-20:]}"
     p = parties

@@ -117,7 +117,9 @@ class Dispatcher:
         filings = [m for m in claimed if m.kind == enterprises.REGISTER_FILING]
         unknown = [m for m in claimed if m not in declarations and m not in filings]
         await self._dead(unknown, "unknown message kind")
-        await asyncio.gather(self._submit(agency, declarations), self._register(agency, filings))
+        # Filings first: a declaration may name an enterprise the same batch announces.
+        await self._register(agency, filings)
+        await self._submit(agency, declarations)
         return len(claimed)
 
     async def _submit(self, agency: AgencyAdapter, messages: Sequence[Claimed]) -> None:

@@ -122,6 +122,16 @@ def record_registrations(engine: Engine, agency: str, numbers: Mapping[str, str]
             if registered == len(Agency):
                 enterprise.status = FilingStatus.ACTIVE
                 enterprise.updated_at = now
+                # Tell every agency the filing is now active.
+                for each in Agency:
+                    outbox.enqueue(
+                        session,
+                        destination=each,
+                        kind=REGISTER_FILING,
+                        subject_id=enterprise.customs_code,
+                        idempotency_key=f"filing:{enterprise.customs_code}:{each}:active",
+                        now=now,
+                    )
         session.commit()
 
 
