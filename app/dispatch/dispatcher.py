@@ -6,6 +6,7 @@ processes; any number can run over PostgreSQL."""
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import time
@@ -259,8 +260,10 @@ class Dispatcher:
 
 
 def _batch_key(messages: Sequence[Claimed]) -> str:
-    """The batch's idempotency key: its first message's key and its size."""
-    return f"{messages[0].idempotency_key}+{len(messages)}"
+    """The batch's idempotency key: the same messages make the same key, whatever order
+    they were claimed in; any other grouping makes another."""
+    keys = "\n".join(sorted(m.idempotency_key for m in messages))
+    return "batch-" + hashlib.sha256(keys.encode()).hexdigest()[:40]
 
 
 def build_dispatcher(

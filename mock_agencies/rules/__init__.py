@@ -1,0 +1,1 @@
+"""The agencies' decisions as pure functions: documents in, a ``Decision`` out."""

@@ -1,0 +1,54 @@
+"""Inspection and quarantine (检验检疫): prohibited and flagged categories, by HS chapter."""
+
+from app.agencies.wire import Reason, ReceiptStatus
+from mock_agencies.documents import DeclarationDocuments
+from mock_agencies.rules.decision import Decision, rejected
+from mock_agencies.rules.sampling import selected
+
+# Not allowed as retail imports at all.
+PROHIBITED_CHAPTERS: dict[str, str] = {
+    "01": "live animals",
+    "02": "meat and edible meat offal (fresh, chilled or frozen)",
+}
+# Allowed, but sampled for inspection.
+FLAGGED_CHAPTERS: dict[str, str] = {
+    "04": "dairy produce, eggs, honey",
+    "19": "cereal and milk preparations, infant formula",
+    "21": "food preparations",
+    "33": "cosmetics and toiletries",
+}
+DEFAULT_SAMPLING_RATE = 1.0
+
+
+def sampled(declaration_id: str, rate: float = DEFAULT_SAMPLING_RATE) -> bool:
+    """Whether a declaration of flagged goods is inspected; the same answer every time."""
+    return selected(declaration_id, "quarantine-sampling", rate)
+
+
+def decide(
+    declaration_id: str,
+    documents: DeclarationDocuments,
+    *,
+    sampling_rate: float = DEFAULT_SAMPLING_RATE,
+) -> Decision:
+    chapters = [item.gcode[:2] for item in documents.order.items]
+    prohibited = [
+        Reason(
+            code="prohibited_goods",
+            message=f"line {n}: HS chapter {chapter} ({PROHIBITED_CHAPTERS[chapter]}) "
+            "may not be imported as a cross-border retail import",
+        )
+        for n, chapter in enumerate(chapters, start=1)
+        if chapter in PROHIBITED_CHAPTERS
+    ]
+    if prohibited:
+        return rejected(*prohibited)
+    flagged = sorted({chapter for chapter in chapters if chapter in FLAGGED_CHAPTERS})
+    if flagged and sampled(declaration_id, sampling_rate):
+        why = Reason(
+            code="category_sampled",
+            message="selected for inspection: "
+            + ", ".join(f"chapter {c} ({FLAGGED_CHAPTERS[c]})" for c in flagged),
+        )
+        return Decision(ReceiptStatus.PASSED, inspected=True, inspection_reasons=(why,))
+    return Decision(ReceiptStatus.PASSED)
