@@ -11,7 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import Engine
@@ -98,17 +98,20 @@ class Dispatcher:
         return sum(sent)
 
     async def deliver(self, destination: str) -> int:
+        is_webhook = destination.startswith(webhooks.DESTINATION_PREFIX)
         claimed = await asyncio.to_thread(
-            outbox.claim,
-            self.engine,
-            destination,
-            self.settings.dispatch_batch_size,
-            self.lease,
+            lambda: outbox.claim(
+                self.engine,
+                destination,
+                self.settings.dispatch_batch_size,
+                self.lease,
+                in_order=is_webhook,
+            )
         )
         if not claimed:
             return 0
-        if destination.startswith(webhooks.DESTINATION_PREFIX):
-            await asyncio.gather(*(self._push(m) for m in claimed))
+        if is_webhook:
+            await self._push_in_order(claimed)
             return len(claimed)
         agency = self.agencies.get(destination)
         if agency is None:
@@ -182,13 +185,27 @@ class Dispatcher:
             [m for m in sendable if m not in done], f"{agency.name} did not register it"
         )
 
-    async def _push(self, message: Claimed) -> None:
-        """A status change to one webhook endpoint, signed with the endpoint's secret."""
+    async def _push_in_order(self, messages: Sequence[Claimed]) -> None:
+        """Status changes to one webhook endpoint, one after another: when one fails, the
+        ones after it wait for its retry, so that the endpoint sees them in order."""
+        for position, message in enumerate(messages):
+            error = await self._push(message)
+            if error is None:
+                continue
+            gone, retry_at = await self._failed([message], error)
+            rest = messages[position + 1 :]
+            await asyncio.to_thread(
+                outbox.postpone, self.engine, rest, utcnow() if gone else retry_at
+            )
+            return
+
+    async def _push(self, message: Claimed) -> DeliveryError | None:
+        """One status change to one webhook endpoint, signed with the endpoint's secret."""
         endpoint_id = message.destination.removeprefix(webhooks.DESTINATION_PREFIX)
         target = await asyncio.to_thread(webhooks.endpoint, self.engine, endpoint_id)
         if target is None or message.payload is None:
             await self._dead([message], "the webhook endpoint was removed")
-            return
+            return None
         body = json.dumps(message.payload, ensure_ascii=False).encode()
         try:
             response = await self.webhook_client.post(
@@ -198,19 +215,23 @@ class Dispatcher:
             )
             check_status(response)
         except Exception as exc:
-            await self._failed([message], classify(exc))
-            return
+            return classify(exc)
         await asyncio.to_thread(outbox.mark_delivered, self.engine, [message.id])
+        return None
 
-    async def _failed(self, messages: Sequence[Claimed], error: DeliveryError) -> None:
+    async def _failed(
+        self, messages: Sequence[Claimed], error: DeliveryError
+    ) -> tuple[list[Claimed], datetime]:
+        """Retry later, or dead-letter; answers the dead and the next attempt's time."""
         if isinstance(error, RefusedError):
             await self._dead(messages, str(error))
-            return
-        gone = await asyncio.to_thread(
+            return list(messages), utcnow()
+        gone, retry_at = await asyncio.to_thread(
             outbox.mark_failed, self.engine, messages, str(error), self.policy
         )
         for message in gone:
             log.warning("dead letter %s to %s: %s", message.id, message.destination, error)
+        return gone, retry_at
 
     async def _dead(self, messages: Sequence[Claimed], reason: str) -> None:
         if not messages:

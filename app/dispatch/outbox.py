@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, update
+from sqlalchemy import Engine, func, or_, update
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
@@ -91,20 +91,35 @@ def due_destinations(engine: Engine, limit: int = 100) -> list[str]:
         )
 
 
-def claim(engine: Engine, destination: str, limit: int, lease: timedelta) -> list[Claimed]:
+def claim(
+    engine: Engine, destination: str, limit: int, lease: timedelta, *, in_order: bool = False
+) -> list[Claimed]:
+    """Take up to ``limit`` due messages for one destination for the length of a lease.
+
+    ``in_order`` keeps a destination's messages in sequence: only the run of due messages
+    at the head of its queue is taken, so nothing overtakes a message waiting to retry."""
     now = utcnow()
-    due = (
+    pending = (
         select(OutboxMessage.id)
-        .where(
-            col(OutboxMessage.destination) == destination,
-            col(OutboxMessage.status) == PENDING,
-            col(OutboxMessage.next_attempt_at) <= now,
-        )
+        .where(col(OutboxMessage.destination) == destination, col(OutboxMessage.status) == PENDING)
         .order_by(col(OutboxMessage.id))
         .limit(limit)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
     )
+    if in_order:
+        # The head of the queue, up to the first message that is not due yet.
+        blocked = (
+            select(func.min(OutboxMessage.id))
+            .where(
+                col(OutboxMessage.destination) == destination,
+                col(OutboxMessage.status) == PENDING,
+                col(OutboxMessage.next_attempt_at) > now,
+            )
+            .scalar_subquery()
+        )
+        pending = pending.where(or_(blocked.is_(None), col(OutboxMessage.id) < blocked))
+    else:
+        pending = pending.where(col(OutboxMessage.next_attempt_at) <= now)
+    due = pending.with_for_update(skip_locked=True).scalar_subquery()
     with write_session(engine) as session:
         rows = session.connection().execute(
             update(OutboxMessage)
@@ -126,6 +141,19 @@ def claim(engine: Engine, destination: str, limit: int, lease: timedelta) -> lis
     return sorted(claimed, key=lambda m: m.id)
 
 
+def postpone(engine: Engine, messages: Sequence[Claimed], until: datetime) -> None:
+    """Give back claimed messages unsent, without counting the attempt."""
+    if not messages:
+        return
+    with write_session(engine) as session:
+        session.connection().execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_([m.id for m in messages]))
+            .values(next_attempt_at=until, attempts=col(OutboxMessage.attempts) - 1)
+        )
+        session.commit()
+
+
 def mark_delivered(engine: Engine, ids: Sequence[int]) -> None:
     if not ids:
         return
@@ -140,11 +168,12 @@ def mark_delivered(engine: Engine, ids: Sequence[int]) -> None:
 
 def mark_failed(
     engine: Engine, messages: Sequence[Claimed], error: str, policy: RetryPolicy
-) -> list[Claimed]:
+) -> tuple[list[Claimed], datetime]:
     """Schedule another attempt, or dead-letter what has tried long enough. Answers the
-    messages that went dead."""
+    messages that went dead and when the last of the others is next due."""
     now = utcnow()
     gone: list[Claimed] = []
+    latest = now
     with write_session(engine) as session:
         for message in messages:
             too_old = now - message.created_at > policy.max_age
@@ -152,15 +181,14 @@ def mark_failed(
                 gone.append(message)
                 values: dict[str, Any] = {"status": DEAD, "last_error": error[:2000]}
             else:
-                values = {
-                    "next_attempt_at": now + policy.delay(message.attempts),
-                    "last_error": error[:2000],
-                }
+                due = now + policy.delay(message.attempts)
+                latest = max(latest, due)
+                values = {"next_attempt_at": due, "last_error": error[:2000]}
             session.connection().execute(
                 update(OutboxMessage).where(col(OutboxMessage.id) == message.id).values(**values)
             )
         session.commit()
-    return gone
+    return gone, latest
 
 
 def mark_dead(engine: Engine, ids: Sequence[int], error: str) -> None:
