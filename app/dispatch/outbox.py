@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, update
+from sqlalchemy import Engine, func, insert, or_, update
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
@@ -50,29 +50,37 @@ class RetryPolicy:
         return timedelta(seconds=random.uniform(0, ceiling))
 
 
-def enqueue(
-    session: Session,
-    *,
-    destination: str,
-    kind: str,
-    subject_id: str,
-    idempotency_key: str,
-    payload: dict[str, Any] | None = None,
-    now: datetime | None = None,
-) -> None:
-    """Add a message in the caller's transaction (it commits with the change it announces)."""
-    now = now or utcnow()
-    session.add(
-        OutboxMessage(
-            destination=destination,
-            kind=kind,
-            subject_id=subject_id,
-            idempotency_key=idempotency_key,
-            payload=payload,
-            status=PENDING,
-            next_attempt_at=now,
-            created_at=now,
-        )
+@dataclass(frozen=True, slots=True)
+class Message:
+    destination: str
+    kind: str
+    subject_id: str
+    idempotency_key: str
+    payload: dict[str, Any] | None = None
+
+
+def enqueue_many(session: Session, messages: Sequence[Message], now: datetime) -> None:
+    """Add messages in the caller's transaction (they commit with the change they announce)."""
+    if not messages:
+        return
+    session.connection().execute(
+        insert(OutboxMessage),
+        [
+            {
+                "destination": m.destination,
+                "kind": m.kind,
+                "subject_id": m.subject_id,
+                "idempotency_key": m.idempotency_key,
+                "payload": m.payload,
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "last_error": None,
+                "created_at": now,
+                "delivered_at": None,
+            }
+            for m in messages
+        ],
     )
 
 

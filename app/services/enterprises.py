@@ -1,6 +1,7 @@
 """Enterprise filings: file once, look up, list."""
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from sqlalchemy import Engine, func, or_
 from sqlalchemy.exc import IntegrityError
@@ -41,23 +42,33 @@ def file_enterprise(engine: Engine, filing: EnterpriseCreate) -> Enterprise:
     )
     with write_session(engine) as session:
         _refuse_if_filed(session, filing)
-        session.add(enterprise)
-        for agency in Agency:
-            outbox.enqueue(
-                session,
-                destination=agency,
-                kind=REGISTER_FILING,
-                subject_id=enterprise.customs_code,
-                idempotency_key=f"filing:{enterprise.customs_code}:{agency}:register",
-                now=now,
-            )
         try:
+            session.add(enterprise)
+            session.flush()  # a concurrent filing of the same enterprise fails here
+            announce_filing(session, enterprise.customs_code, "register", now)
             session.commit()
         except IntegrityError:
             session.rollback()
             _refuse_if_filed(session, filing)
             raise
     return enterprise
+
+
+def announce_filing(session: Session, customs_code: str, change: str, now: datetime) -> None:
+    """Queue the filing, as it stands when sent, for every agency."""
+    outbox.enqueue_many(
+        session,
+        [
+            outbox.Message(
+                destination=agency.value,
+                kind=REGISTER_FILING,
+                subject_id=customs_code,
+                idempotency_key=f"filing:{customs_code}:{agency.value}:{change}",
+            )
+            for agency in Agency
+        ],
+        now=now,
+    )
 
 
 def _refuse_if_filed(session: Session, filing: EnterpriseCreate) -> None:
@@ -123,15 +134,7 @@ def record_registrations(engine: Engine, agency: str, numbers: Mapping[str, str]
                 enterprise.status = FilingStatus.ACTIVE
                 enterprise.updated_at = now
                 # Tell every agency the filing is now active.
-                for each in Agency:
-                    outbox.enqueue(
-                        session,
-                        destination=each,
-                        kind=REGISTER_FILING,
-                        subject_id=enterprise.customs_code,
-                        idempotency_key=f"filing:{enterprise.customs_code}:{each}:active",
-                        now=now,
-                    )
+                announce_filing(session, enterprise.customs_code, "active", now)
         session.commit()
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, insert
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
@@ -61,6 +62,9 @@ class IntakeFacts:
 
 
 def gather_facts(session: Session, ds: DeclarationSet, now: datetime) -> IntakeFacts:
+    """Two round trips: the filings named, then the rest in one statement, which on
+    PostgreSQL reads one snapshot, so that a concurrent declaration of the same order is
+    seen as a duplicate (409), never through its waybill or its quota."""
     order, logistics = ds.order, ds.logistics
     codes = set(rules.enterprise_codes(ds).values())
     filings = {
@@ -71,31 +75,38 @@ def gather_facts(session: Session, ds: DeclarationSet, now: datetime) -> IntakeF
             )
         )
     }
-    used = session.scalar(
-        select(BuyerQuota.used).where(
-            BuyerQuota.buyer_id_number == order.buyerIdNumber,
-            BuyerQuota.year == rules.china_year(now),
+    used = (
+        select(BuyerQuota.used)
+        .where(
+            col(BuyerQuota.buyer_id_number) == order.buyerIdNumber,
+            col(BuyerQuota.year) == rules.china_year(now),
         )
+        .scalar_subquery()
     )
-    last_used = session.scalar(
-        select(Waybill.declared_at).where(
-            Waybill.logistics_code == logistics.logisticsCode,
-            Waybill.logistics_no == logistics.logisticsNo,
+    last_used = (
+        select(Waybill.declared_at)
+        .where(
+            col(Waybill.logistics_code) == logistics.logisticsCode,
+            col(Waybill.logistics_no) == logistics.logisticsNo,
         )
+        .scalar_subquery()
     )
-    # Read last: under READ COMMITTED each statement sees the latest commits, so a
-    # concurrent declaration of the same order that shows in the reads above shows here
-    # too, and the answer is 409 rather than a refusal caused by its waybill or quota.
-    existing_id = session.scalar(
-        select(Declaration.id).where(
-            Declaration.ebp_code == order.ebpCode, Declaration.order_no == order.orderNo
+    existing = (
+        select(Declaration.id)
+        .where(
+            col(Declaration.ebp_code) == order.ebpCode,
+            col(Declaration.order_no) == order.orderNo,
         )
+        .scalar_subquery()
     )
+    quota_units, waybill_used_at, existing_id = session.execute(
+        sa_select(used, last_used, existing)
+    ).one()
     return IntakeFacts(
         existing_id=existing_id,
         filings=filings,
-        annual_used=from_quota_units(used or 0),
-        waybill_reused=last_used is not None and last_used > _reuse_cutoff(now),
+        annual_used=from_quota_units(quota_units or 0),
+        waybill_reused=waybill_used_at is not None and waybill_used_at > _reuse_cutoff(now),
     )
 
 
@@ -185,6 +196,8 @@ def declare(engine: Engine, ds: DeclarationSet) -> Declaration:
 
 
 def _accept(session: Session, ds: DeclarationSet, now: datetime) -> Declaration:
+    """Write the declaration, its agency parts, its first event and its outbox messages.
+    Plain inserts, not the ORM's unit of work: this is the hot path of intake."""
     order, payment, logistics = ds.order, ds.payment, ds.logistics
     value = rules.dutiable_value(ds)
     declaration = Declaration(
@@ -203,39 +216,53 @@ def _accept(session: Session, ds: DeclarationSet, now: datetime) -> Declaration:
         quota_year=rules.china_year(now),
         quota_charge=to_quota_units(value),
         documents=ds.model_dump(mode="json", exclude_none=True),
+        tax=None,
         created_at=now,
         updated_at=now,
     )
-    session.add(declaration)
-    session.flush()  # the unique (ebpCode, orderNo) is decided here
-    session.add_all(
-        DeclarationAgency(
-            declaration_id=declaration.id,
-            agency=agency,
-            status=AgencyStatus.PENDING,
-            updated_at=now,
-        )
-        for agency in Agency
+    connection = session.connection()
+    # The unique (ebpCode, orderNo) is decided here.
+    connection.execute(insert(Declaration), [declaration.model_dump()])
+    connection.execute(
+        insert(DeclarationAgency),
+        [
+            {
+                "declaration_id": declaration.id,
+                "agency": agency.value,
+                "status": AgencyStatus.PENDING.value,
+                "sequence": 0,
+                "detail": None,
+                "updated_at": now,
+            }
+            for agency in Agency
+        ],
     )
-    session.add(
-        DeclarationEvent(
-            declaration_id=declaration.id,
-            status=declaration.status,
-            ceb_status=declaration.ceb_status,
-            note="Accepted by the single window; queued for the agencies.",
-            created_at=now,
-        )
+    connection.execute(
+        insert(DeclarationEvent),
+        [
+            {
+                "declaration_id": declaration.id,
+                "status": declaration.status,
+                "ceb_status": declaration.ceb_status,
+                "agency": None,
+                "note": "Accepted by the single window; queued for the agencies.",
+                "created_at": now,
+            }
+        ],
     )
-    for agency in Agency:
-        outbox.enqueue(
-            session,
-            destination=agency,
-            kind=SUBMIT_DECLARATION,
-            subject_id=declaration.id,
-            idempotency_key=f"{declaration.id}:{agency}:submit",
-            now=now,
-        )
-    session.flush()
+    outbox.enqueue_many(
+        session,
+        [
+            outbox.Message(
+                destination=agency.value,
+                kind=SUBMIT_DECLARATION,
+                subject_id=declaration.id,
+                idempotency_key=f"{declaration.id}:{agency.value}:submit",
+            )
+            for agency in Agency
+        ],
+        now=now,
+    )
     return declaration
 
 
@@ -264,28 +291,27 @@ def _claim_waybill(
 def _charge_quota(
     session: Session, ds: DeclarationSet, declaration: Declaration, now: datetime
 ) -> list[RuleViolation]:
-    """Add the declaration to the buyer's annual total, if it stays within the limit."""
-    buyer, year = declaration.buyer_id_number, declaration.quota_year
-    session.connection().execute(
-        dialect_insert(session, BuyerQuota)
-        .values(buyer_id_number=buyer, year=year, used=0, updated_at=now)
-        .on_conflict_do_nothing()
+    """Add the declaration to the buyer's annual total, if it stays within the limit: one
+    upsert, whose condition PostgreSQL checks against the latest committed total."""
+    charge, limit = declaration.quota_charge, to_quota_units(rules.ANNUAL_LIMIT)
+    stmt = dialect_insert(session, BuyerQuota).values(
+        buyer_id_number=declaration.buyer_id_number,
+        year=declaration.quota_year,
+        used=charge,
+        updated_at=now,
     )
-    limit = to_quota_units(rules.ANNUAL_LIMIT)
-    charged = session.connection().execute(
-        update(BuyerQuota)
-        .where(
-            col(BuyerQuota.buyer_id_number) == buyer,
-            col(BuyerQuota.year) == year,
-            col(BuyerQuota.used) + declaration.quota_charge <= limit,
-        )
-        .values(used=col(BuyerQuota.used) + declaration.quota_charge, updated_at=now)
-        .returning(col(BuyerQuota.used))
-    )
-    if charged.first() is not None:
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["buyer_id_number", "year"],
+        set_={"used": col(BuyerQuota.used) + charge, "updated_at": now},
+        where=col(BuyerQuota.used) + charge <= limit,
+    ).returning(col(BuyerQuota.used))
+    if session.connection().execute(stmt).first() is not None:
         return []
     used = session.scalar(
-        select(BuyerQuota.used).where(BuyerQuota.buyer_id_number == buyer, BuyerQuota.year == year)
+        select(BuyerQuota.used).where(
+            col(BuyerQuota.buyer_id_number) == declaration.buyer_id_number,
+            col(BuyerQuota.year) == declaration.quota_year,
+        )
     )
     return rules.check_annual_limit(ds, from_quota_units(used or 0))
 

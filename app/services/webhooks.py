@@ -86,29 +86,31 @@ def announce_changes(
     if not changes:
         return
     endpoints = [e for e in session.scalars(select(WebhookEndpoint)) if STATUS_CHANGED in e.events]
+    pushes: list[outbox.Message] = []
     for declaration, before in changes:
         for target in endpoints:
             if target.customs_code and target.customs_code not in _parties(declaration):
                 continue
             event_id = f"evt_{uuid.uuid4().hex}"
-            outbox.enqueue(
-                session,
-                destination=DESTINATION_PREFIX + target.id,
-                kind=STATUS_CHANGED,
-                subject_id=declaration.id,
-                idempotency_key=event_id,
-                payload={
-                    "id": event_id,
-                    "type": STATUS_CHANGED,
-                    "createdAt": now.isoformat(),
-                    "data": {
-                        "declarationId": declaration.id,
-                        "ebpCode": declaration.ebp_code,
-                        "orderNo": declaration.order_no,
-                        "previousStatus": before.value,
-                        "status": declaration.status,
-                        "cebStatus": declaration.ceb_status,
+            pushes.append(
+                outbox.Message(
+                    destination=DESTINATION_PREFIX + target.id,
+                    kind=STATUS_CHANGED,
+                    subject_id=declaration.id,
+                    idempotency_key=event_id,
+                    payload={
+                        "id": event_id,
+                        "type": STATUS_CHANGED,
+                        "createdAt": now.isoformat(),
+                        "data": {
+                            "declarationId": declaration.id,
+                            "ebpCode": declaration.ebp_code,
+                            "orderNo": declaration.order_no,
+                            "previousStatus": before.value,
+                            "status": declaration.status,
+                            "cebStatus": declaration.ceb_status,
+                        },
                     },
-                },
-                now=now,
+                )
             )
+    outbox.enqueue_many(session, pushes, now=now)
