@@ -1,5 +1,7 @@
 """Engines, sessions and migrations for SQLite (default) and PostgreSQL."""
 
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,11 +57,21 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+# SQLite has one writer at a time. Writers of this process queue on a lock of ours, in
+# turn, rather than in SQLite's busy handler, which sleeps in steps of up to 100 ms.
+_SQLITE_WRITERS: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session for one unit of work that writes. The caller commits explicitly."""
-    with Session(engine, expire_on_commit=False) as session:
-        # On SQLite, take the write lock up front; a no-op option elsewhere.
+    if engine.dialect.name != "sqlite":
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+        return
+    writers = _SQLITE_WRITERS.setdefault(engine, threading.Lock())
+    with writers, Session(engine, expire_on_commit=False) as session:
+        # Take SQLite's write lock up front (other processes may write too).
         session.connection(execution_options={_SQLITE_WRITE: True})
         yield session
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from sqlmodel import col, select
 
 from app.agencies.wire import Receipt
@@ -44,6 +44,8 @@ def apply_receipts(engine: Engine, receipts: Sequence[Receipt]) -> ReceiptOutcom
             d.id: d
             for d in session.scalars(
                 select(Declaration)
+                # Not the documents: receipts never need them, and they are the bulk.
+                .options(defer(Declaration.documents))  # type: ignore[arg-type]
                 .where(col(Declaration.id).in_(ids))
                 .order_by(col(Declaration.id))
                 .with_for_update()
