@@ -15,6 +15,8 @@ class Settings(BaseSettings):
     log_level: str = "info"
 
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
+    # A batch carries up to 100 declarations.
+    max_batch_body_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
     page_size_default: int = Field(default=50, gt=0)
     page_size_max: int = Field(default=200, gt=0)
     idempotency_ttl_hours: int = Field(default=24, ge=24)

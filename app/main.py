@@ -20,6 +20,7 @@ from app.problems import install_problem_handlers
 from app.routers import declarations, enterprises, health, receipts, webhooks
 from app.schemas.declaration import DeclarationSet
 from app.schemas.enterprise import EnterpriseCreate
+from app.schemas.responses import DeclarationBatchRequest
 from app.schemas.webhook import WebhookCreate
 
 DESCRIPTION = """\
@@ -33,7 +34,13 @@ Chinese. POSTs take an `Idempotency-Key` header.
 
 # Request bodies parsed by the service itself (to keep amounts exact) are added to the
 # spec's components here, since no route parameter names them.
-_PARSED_BODIES = (DeclarationSet, EnterpriseCreate, ReceiptBatch, WebhookCreate)
+_PARSED_BODIES = (
+    DeclarationSet,
+    DeclarationBatchRequest,
+    EnterpriseCreate,
+    ReceiptBatch,
+    WebhookCreate,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -63,7 +70,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(receipts.router)
     app.include_router(webhooks.router)
     app.include_router(health.router)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        larger={"/v1/declarations/batch": settings.max_batch_body_bytes},
+    )
     app.add_middleware(RequestContextMiddleware)
 
     def openapi() -> dict[str, Any]:

@@ -68,17 +68,19 @@ class RequestContextMiddleware:
 class BodyLimitMiddleware:
     """Answers 413 to a body over the limit, whether or not it declares its length."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger or {}  # path → its own limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope["path"], self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         chunks: list[bytes] = []
         size = 0
@@ -89,8 +91,8 @@ class BodyLimitMiddleware:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(scope, receive, send)
+            if size > limit:
+                await self._refuse(scope, receive, send, limit)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -106,11 +108,11 @@ class BodyLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limit_kib = self.max_bytes // 1024
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        limit_kib = limit // 1024
         error = PayloadTooLarge(
-            f"The body is larger than {limit_kib} KiB. Post large sets as separate declarations.",
+            f"The body is larger than {limit_kib} KiB.",
             f"请求体超过 {limit_kib} KiB。",
-            limitBytes=self.max_bytes,
+            limitBytes=limit,
         )
         await problem_response(error)(scope, receive, send)

@@ -11,10 +11,12 @@ from app.models import Declaration
 from app.routers.deps import CursorQuery, EngineDep, LimitQuery, RawBody, SettingsDep, page_size
 from app.routers.enterprises import PROBLEM
 from app.schemas.declaration import DeclarationSet
-from app.schemas.parsing import parse_body
+from app.schemas.parsing import parse_batch, parse_body
 from app.schemas.responses import (
     AgencyResult,
+    BatchItemAnswer,
     DeclarationAccepted,
+    DeclarationBatchAnswer,
     DeclarationDetail,
     DeclarationEventOut,
     DeclarationEventPage,
@@ -23,7 +25,7 @@ from app.schemas.responses import (
     ValidationResult,
     Violation,
 )
-from app.services import declarations, intake
+from app.services import batch_intake, declarations, intake
 from app.services.clearance import ClearanceStatus
 from app.services.violations import RuleViolation
 
@@ -120,6 +122,61 @@ async def validate(body: RawBody, engine: EngineDep) -> ValidationResult:
         return ValidationResult(valid=False, violations=to_violations(invalid.violations))
     found = await run_in_threadpool(intake.validate, engine, ds)
     return ValidationResult(valid=not found, violations=to_violations(found))
+
+
+@router.post(
+    "/batch",
+    response_model=DeclarationBatchAnswer,
+    summary="Declare up to 100 orders in one call",
+    description=(
+        "Each declaration is checked and accepted or refused on its own; the answer lists "
+        "one result per declaration, in order, and one bad declaration never sinks the "
+        "others. Pointers point into the whole body (`/declarations/3/order/orderNo`). "
+        "Takes an `Idempotency-Key` like single declarations."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/DeclarationBatchRequest"}
+                }
+            },
+        }
+    },
+    responses={413: PROBLEM, 422: PROBLEM},
+)
+async def declare_batch(request: Request, body: RawBody, engine: EngineDep) -> Response:
+    async def handle() -> Response:
+        items = parse_batch(DeclarationSet, body)
+        results = await run_in_threadpool(batch_intake.declare_batch, engine, items)
+        answers = [_batch_answer(index, result) for index, result in enumerate(results)]
+        accepted = sum(1 for a in answers if a.outcome == batch_intake.ACCEPTED)
+        answer = DeclarationBatchAnswer(
+            accepted=accepted, refused=len(answers) - accepted, results=answers
+        )
+        return JSONResponse(answer.model_dump(mode="json", exclude_none=True))
+
+    return await run_idempotent(request, body, handle)
+
+
+def _batch_answer(index: int, result: batch_intake.ItemResult) -> BatchItemAnswer:
+    declaration = result.declaration
+    if declaration is not None:
+        return BatchItemAnswer(
+            index=index,
+            outcome=result.outcome,
+            id=declaration.id,
+            status=ClearanceStatus(declaration.status),
+            cebStatus=declaration.ceb_status,
+            location=intake.declaration_location(declaration.id),
+        )
+    return BatchItemAnswer(
+        index=index,
+        outcome=result.outcome,
+        location=intake.declaration_location(result.existing_id) if result.existing_id else None,
+        violations=to_violations(result.violations),
+    )
 
 
 @router.get(

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from app.errors import InvalidRequest
@@ -138,3 +138,28 @@ def parse_body(model: type[M], raw: bytes) -> M:
         return model.model_validate(load_json(raw))
     except ValidationError as exc:
         raise InvalidRequest(violations_from(exc.errors(include_url=False))) from None
+
+
+class _Envelope(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    declarations: list[Any] = Field(min_length=1, max_length=100)
+
+
+def parse_batch(model: type[M], raw: bytes) -> list[M | list[RuleViolation]]:
+    """A batch body ``{"declarations": [...]}``: each item parsed on its own, so that one
+    malformed item is reported (pointers into the whole body) without sinking the rest."""
+    try:
+        envelope = _Envelope.model_validate(load_json(raw))
+    except ValidationError as exc:
+        raise InvalidRequest(violations_from(exc.errors(include_url=False))) from None
+    parsed: list[M | list[RuleViolation]] = []
+    for index, item in enumerate(envelope.declarations):
+        try:
+            parsed.append(model.model_validate(item))
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+            for error in errors:
+                error["loc"] = ("declarations", index, *error["loc"])
+            parsed.append(violations_from(errors))
+    return parsed

@@ -96,3 +96,29 @@ class DeclarationEventPage(Page):
 class ValidationResult(BaseModel):
     valid: bool
     violations: list[Violation]
+
+
+class DeclarationBatchRequest(BaseModel):
+    """Up to 100 declarations, as a CEB message carries up to 100 business records."""
+
+    declarations: list[DeclarationSet] = Field(min_length=1, max_length=100)
+
+
+class BatchItemAnswer(BaseModel):
+    index: int = Field(description="Position of the declaration in the request.")
+    outcome: str = Field(
+        description="accepted, declaration_refused, invalid_request or duplicate_order."
+    )
+    id: str | None = None
+    status: ClearanceStatus | None = None
+    cebStatus: int | None = None
+    location: str | None = Field(
+        default=None, description="The declaration; for a duplicate, the existing one."
+    )
+    violations: list[Violation] = []
+
+
+class DeclarationBatchAnswer(BaseModel):
+    accepted: int
+    refused: int
+    results: list[BatchItemAnswer]

@@ -6,6 +6,7 @@ quota with conditional statements, so concurrent submissions can neither declare
 order twice, reuse a waybill, nor together pass the annual limit."""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -153,24 +154,19 @@ def _duplicate(ds: DeclarationSet, existing_id: str) -> DuplicateOrder:
 
 def declare(engine: Engine, ds: DeclarationSet) -> Declaration:
     """Accept the declaration or raise ``DuplicateOrder`` / ``DeclarationRefused``."""
-    document_violations = rules.check_documents(ds)
     now = utcnow()
     with write_session(engine) as session:
         facts = gather_facts(session, ds, now)
         if facts.existing_id is not None:
             raise _duplicate(ds, facts.existing_id)
-        found = [
-            *document_violations,
-            *rules.check_filings(ds, facts.filings),
-            *rules.check_annual_limit(ds, facts.annual_used),
-            *rules.check_waybill(ds, facts.waybill_reused),
-        ]
+        found = check_all(ds, facts)
         if found:
-            _record_refusal(session, ds, found)
+            insert_refusals(session, [(ds, found)], now)
             session.commit()
             raise DeclarationRefused(found)
+        declaration = new_declaration(ds, now)
         try:
-            declaration = _accept(session, ds, now)
+            insert_accepted(session, [declaration], now)
         except IntegrityError:
             # Another request declared the same order between our read and our insert.
             session.rollback()
@@ -188,19 +184,17 @@ def declare(engine: Engine, ds: DeclarationSet) -> Declaration:
         )
         if lost_race:
             session.rollback()
-            _record_refusal(session, ds, lost_race)
+            insert_refusals(session, [(ds, lost_race)], now)
             session.commit()
             raise DeclarationRefused(lost_race)
         session.commit()
         return declaration
 
 
-def _accept(session: Session, ds: DeclarationSet, now: datetime) -> Declaration:
-    """Write the declaration, its agency parts, its first event and its outbox messages.
-    Plain inserts, not the ORM's unit of work: this is the hot path of intake."""
+def new_declaration(ds: DeclarationSet, now: datetime) -> Declaration:
     order, payment, logistics = ds.order, ds.payment, ds.logistics
     value = rules.dutiable_value(ds)
-    declaration = Declaration(
+    return Declaration(
         id=str(uuid.uuid4()),
         ebp_code=order.ebpCode,
         ebc_code=order.ebcCode,
@@ -220,20 +214,28 @@ def _accept(session: Session, ds: DeclarationSet, now: datetime) -> Declaration:
         created_at=now,
         updated_at=now,
     )
+
+
+def insert_accepted(session: Session, accepted: Sequence[Declaration], now: datetime) -> None:
+    """Write declarations, their agency parts, first events and outbox messages. Plain
+    multi-row inserts, not the ORM's unit of work: this is the hot path of intake. The
+    unique (ebpCode, orderNo) is decided by the first statement."""
+    if not accepted:
+        return
     connection = session.connection()
-    # The unique (ebpCode, orderNo) is decided here.
-    connection.execute(insert(Declaration), [declaration.model_dump()])
+    connection.execute(insert(Declaration), [d.model_dump() for d in accepted])
     connection.execute(
         insert(DeclarationAgency),
         [
             {
-                "declaration_id": declaration.id,
+                "declaration_id": d.id,
                 "agency": agency.value,
                 "status": AgencyStatus.PENDING.value,
                 "sequence": 0,
                 "detail": None,
                 "updated_at": now,
             }
+            for d in accepted
             for agency in Agency
         ],
     )
@@ -241,13 +243,14 @@ def _accept(session: Session, ds: DeclarationSet, now: datetime) -> Declaration:
         insert(DeclarationEvent),
         [
             {
-                "declaration_id": declaration.id,
-                "status": declaration.status,
-                "ceb_status": declaration.ceb_status,
+                "declaration_id": d.id,
+                "status": d.status,
+                "ceb_status": d.ceb_status,
                 "agency": None,
                 "note": "Accepted by the single window; queued for the agencies.",
                 "created_at": now,
             }
+            for d in accepted
         ],
     )
     outbox.enqueue_many(
@@ -256,14 +259,14 @@ def _accept(session: Session, ds: DeclarationSet, now: datetime) -> Declaration:
             outbox.Message(
                 destination=agency.value,
                 kind=SUBMIT_DECLARATION,
-                subject_id=declaration.id,
-                idempotency_key=f"{declaration.id}:{agency.value}:submit",
+                subject_id=d.id,
+                idempotency_key=f"{d.id}:{agency.value}:submit",
             )
+            for d in accepted
             for agency in Agency
         ],
         now=now,
     )
-    return declaration
 
 
 def _claim_waybill(
@@ -316,14 +319,26 @@ def _charge_quota(
     return rules.check_annual_limit(ds, from_quota_units(used or 0))
 
 
-def _record_refusal(session: Session, ds: DeclarationSet, found: list[RuleViolation]) -> None:
-    session.add(
-        Refusal(
-            ebp_code=ds.order.ebpCode,
-            order_no=ds.order.orderNo,
-            violations=[
-                {"code": v.code, "pointer": v.pointer, "message": v.message} for v in found
-            ],
-            documents=ds.model_dump(mode="json", exclude_none=True),
-        )
+def insert_refusals(
+    session: Session,
+    refused: Sequence[tuple[DeclarationSet, Sequence[RuleViolation]]],
+    now: datetime,
+) -> None:
+    """Keep refused declarations and why, for counting and for regulators."""
+    if not refused:
+        return
+    session.connection().execute(
+        insert(Refusal),
+        [
+            {
+                "ebp_code": ds.order.ebpCode,
+                "order_no": ds.order.orderNo,
+                "violations": [
+                    {"code": v.code, "pointer": v.pointer, "message": v.message} for v in found
+                ],
+                "documents": ds.model_dump(mode="json", exclude_none=True),
+                "created_at": now,
+            }
+            for ds, found in refused
+        ],
     )

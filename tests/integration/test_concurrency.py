@@ -98,3 +98,36 @@ def test_concurrent_filings_of_one_enterprise_give_one_201(
 
     statuses = Counter(a.status_code for a in asyncio.run(file_all()))
     assert statuses == {201: 1, 409: 19}
+
+
+def test_concurrent_batches_share_orders_and_a_buyer_without_breaking_a_rule(
+    filed_server: LiveServer, declarations: Declarations
+) -> None:
+    buyer = declarations.buyer()
+    spend = [declarations.valid(buyer=buyer, lines=NEAR_LIMIT_BASKET) for _ in range(12)]
+    shared = [declarations.valid() for _ in range(5)]  # posted in every batch
+    batches = [[*spend[i::4], *shared] for i in range(4)]
+
+    async def send_all() -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=filed_server.url, timeout=60) as client:
+            return list(
+                await asyncio.gather(
+                    *(
+                        client.post("/v1/declarations/batch", json={"declarations": b})
+                        for b in batches
+                    )
+                )
+            )
+
+    answers = [a.json() for a in asyncio.run(send_all())]
+    outcomes = Counter(
+        (r["outcome"], tuple(v["code"] for v in r.get("violations", [])))
+        for answer in answers
+        for r in answer["results"]
+    )
+    assert outcomes[("accepted", ())] == 6 + 5
+    assert outcomes[("duplicate_order", ("duplicate_order",))] == 3 * 5
+    assert outcomes[("declaration_refused", ("annual_limit_exceeded",))] == 6
+    with httpx.Client(base_url=filed_server.url) as client:
+        listed = client.get("/v1/declarations", params={"limit": 100}).json()["items"]
+    assert len(listed) == 11

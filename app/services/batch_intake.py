@@ -1,0 +1,248 @@
+"""Batch intake: up to 100 declarations in one call, each accepted or refused on its own.
+
+The whole batch is decided in one transaction with its facts read in a few round trips,
+and the items are judged in order, so that items of one batch see each other (a buyer's
+second order counts the first; a waybill is used once). On PostgreSQL the buyers' quota
+rows and the waybills concerned are locked first; should another transaction still get
+in the way (the same order or a new waybill declared concurrently), the batch is run
+again item by item through the single-declaration path, which settles every race."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine, bindparam, tuple_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from app.db import dialect_insert, write_session
+from app.errors import DeclarationRefused, DuplicateOrder
+from app.models import BuyerQuota, Declaration, Enterprise, Waybill
+from app.models.types import utcnow
+from app.schemas.declaration import DeclarationSet
+from app.services import intake, rules
+from app.services.violations import RuleCode, RuleViolation, violation
+
+ACCEPTED = "accepted"
+REFUSED = "declaration_refused"
+INVALID = "invalid_request"
+DUPLICATE = "duplicate_order"
+
+
+@dataclass
+class ItemResult:
+    outcome: str  # one of ACCEPTED, REFUSED, INVALID, DUPLICATE
+    declaration: Declaration | None = None
+    violations: list[RuleViolation] = field(default_factory=list)
+    existing_id: str | None = None
+
+
+class _RaceLost(Exception):
+    """Another transaction wrote what this batch was about to write."""
+
+
+BatchItem = DeclarationSet | list[RuleViolation]  # parsed, or its schema violations
+
+
+def declare_batch(engine: Engine, items: Sequence[BatchItem]) -> list[ItemResult]:
+    try:
+        return _declare_together(engine, items)
+    except (_RaceLost, IntegrityError):
+        return [_declare_alone(engine, item) for item in items]
+
+
+def _declare_alone(engine: Engine, item: BatchItem) -> ItemResult:
+    if not isinstance(item, DeclarationSet):
+        return ItemResult(INVALID, violations=item)
+    try:
+        return ItemResult(ACCEPTED, declaration=intake.declare(engine, item))
+    except DuplicateOrder as duplicate:
+        existing = str(duplicate.extra.get("location", "")).rsplit("/", 1)[-1]
+        return ItemResult(
+            DUPLICATE, violations=[_duplicate_violation(item)], existing_id=existing or None
+        )
+    except DeclarationRefused as refused:
+        return ItemResult(REFUSED, violations=refused.violations)
+
+
+def _duplicate_violation(ds: DeclarationSet) -> RuleViolation:
+    return violation(
+        RuleCode.DUPLICATE_ORDER,
+        "/order/orderNo",
+        found=ds.order.orderNo,
+        platform=ds.order.ebpCode,
+    )
+
+
+@dataclass
+class _BatchFacts:
+    filings: dict[str, rules.FilingFacts]
+    existing: dict[tuple[str, str], str]
+    quota_used: dict[tuple[str, int], int]
+    waybill_used_at: dict[tuple[str, str], datetime]
+
+
+def _declare_together(engine: Engine, items: Sequence[BatchItem]) -> list[ItemResult]:
+    now = utcnow()
+    year = rules.china_year(now)
+    cutoff = rules.months_before(now, rules.WAYBILL_REUSE_MONTHS)
+    parsed = [item for item in items if isinstance(item, DeclarationSet)]
+    results: list[ItemResult] = []
+    accepted: list[Declaration] = []
+    refused: list[tuple[DeclarationSet, Sequence[RuleViolation]]] = []
+    with write_session(engine) as session:
+        facts = _read_facts(session, parsed, year)
+        used = dict(facts.quota_used)
+        orders = dict(facts.existing)
+        waybills_taken: set[tuple[str, str]] = set()
+        for item in items:
+            if not isinstance(item, DeclarationSet):
+                results.append(ItemResult(INVALID, violations=item))
+                continue
+            order_key = (item.order.ebpCode, item.order.orderNo)
+            if order_key in orders:
+                results.append(
+                    ItemResult(
+                        DUPLICATE,
+                        violations=[_duplicate_violation(item)],
+                        existing_id=orders[order_key],
+                    )
+                )
+                continue
+            waybill = (item.logistics.logisticsCode, item.logistics.logisticsNo)
+            last_used = facts.waybill_used_at.get(waybill)
+            reused = waybill in waybills_taken or (last_used is not None and last_used > cutoff)
+            buyer = (item.order.buyerIdNumber, year)
+            found = [
+                *rules.check_documents(item),
+                *rules.check_filings(item, facts.filings),
+                *rules.check_annual_limit(item, intake.from_quota_units(used.get(buyer, 0))),
+                *rules.check_waybill(item, reused),
+            ]
+            if found:
+                refused.append((item, found))
+                results.append(ItemResult(REFUSED, violations=found))
+                continue
+            declaration = intake.new_declaration(item, now)
+            accepted.append(declaration)
+            orders[order_key] = declaration.id
+            waybills_taken.add(waybill)
+            used[buyer] = used.get(buyer, 0) + declaration.quota_charge
+            results.append(ItemResult(ACCEPTED, declaration=declaration))
+        intake.insert_accepted(session, accepted, now)
+        _claim_waybills(session, accepted, facts, now)
+        _charge_quotas(session, facts.quota_used, used, now)
+        intake.insert_refusals(session, refused, now)
+        session.commit()
+    return results
+
+
+def _read_facts(session: Session, parsed: Sequence[DeclarationSet], year: int) -> _BatchFacts:
+    codes = {code for ds in parsed for code in rules.enterprise_codes(ds).values()}
+    order_keys = {(ds.order.ebpCode, ds.order.orderNo) for ds in parsed}
+    waybill_keys = {(ds.logistics.logisticsCode, ds.logistics.logisticsNo) for ds in parsed}
+    buyers = sorted({ds.order.buyerIdNumber for ds in parsed})
+    filings: dict[str, rules.FilingFacts] = {}
+    existing: dict[tuple[str, str], str] = {}
+    quota: dict[tuple[str, int], int] = {}
+    waybills: dict[tuple[str, str], datetime] = {}
+    if not parsed:
+        return _BatchFacts(filings, existing, quota, waybills)
+    for code, roles, status in session.execute(
+        select(Enterprise.customs_code, Enterprise.roles, Enterprise.status).where(
+            col(Enterprise.customs_code).in_(codes)
+        )
+    ):
+        filings[code] = rules.FilingFacts(frozenset(roles.split()), status)
+    # Make every buyer's quota row exist, then lock them all (in a fixed order): the
+    # totals read below cannot change before this transaction ends.
+    session.connection().execute(
+        dialect_insert(session, BuyerQuota).on_conflict_do_nothing(),
+        [{"buyer_id_number": b, "year": year, "used": 0, "updated_at": utcnow()} for b in buyers],
+    )
+    for buyer, units in session.execute(
+        select(BuyerQuota.buyer_id_number, BuyerQuota.used)
+        .where(col(BuyerQuota.buyer_id_number).in_(buyers), col(BuyerQuota.year) == year)
+        .order_by(col(BuyerQuota.buyer_id_number))
+        .with_for_update()
+    ):
+        quota[(buyer, year)] = units
+    for code, number, declared_at in session.execute(
+        select(Waybill.logistics_code, Waybill.logistics_no, Waybill.declared_at)
+        .where(tuple_(col(Waybill.logistics_code), col(Waybill.logistics_no)).in_(waybill_keys))
+        .with_for_update()
+    ):
+        waybills[(code, number)] = declared_at
+    # Read last, as in single intake: a concurrent declaration of one of these orders
+    # that shows above shows here too.
+    for ebp, order_no, declaration_id in session.execute(
+        select(Declaration.ebp_code, Declaration.order_no, Declaration.id).where(
+            tuple_(col(Declaration.ebp_code), col(Declaration.order_no)).in_(order_keys)
+        )
+    ):
+        existing[(ebp, order_no)] = declaration_id
+    return _BatchFacts(filings, existing, quota, waybills)
+
+
+def _claim_waybills(
+    session: Session, accepted: Sequence[Declaration], facts: _BatchFacts, now: datetime
+) -> None:
+    reused = [d for d in accepted if (d.logistics_code, d.logistics_no) in facts.waybill_used_at]
+    fresh = [d for d in accepted if d not in reused]
+    connection = session.connection()
+    if reused:  # rows locked above, and older than six months
+        connection.execute(
+            update(Waybill)
+            .where(
+                col(Waybill.logistics_code) == bindparam("code"),
+                col(Waybill.logistics_no) == bindparam("number"),
+            )
+            .values(declaration_id=bindparam("declaration"), declared_at=now),
+            [
+                {"code": d.logistics_code, "number": d.logistics_no, "declaration": d.id}
+                for d in reused
+            ],
+        )
+    if fresh:
+        written = connection.execute(
+            dialect_insert(session, Waybill)
+            .on_conflict_do_nothing()
+            .returning(col(Waybill.declaration_id)),
+            [
+                {
+                    "logistics_code": d.logistics_code,
+                    "logistics_no": d.logistics_no,
+                    "declaration_id": d.id,
+                    "declared_at": now,
+                }
+                for d in fresh
+            ],
+        ).all()
+        if len(written) != len(fresh):
+            raise _RaceLost("a waybill was declared by another transaction")
+
+
+def _charge_quotas(
+    session: Session,
+    before: dict[tuple[str, int], int],
+    after: dict[tuple[str, int], int],
+    now: datetime,
+) -> None:
+    changed = [(key, units) for key, units in after.items() if units != before.get(key)]
+    if not changed:
+        return
+    session.connection().execute(
+        update(BuyerQuota)
+        .where(
+            col(BuyerQuota.buyer_id_number) == bindparam("buyer"),
+            col(BuyerQuota.year) == bindparam("quota_year"),
+        )
+        .values(used=bindparam("units"), updated_at=now),
+        [{"buyer": buyer, "quota_year": year, "units": units} for (buyer, year), units in changed],
+    )
+
+
+def totals(results: Sequence[ItemResult]) -> tuple[int, int]:
+    accepted = sum(1 for r in results if r.outcome == ACCEPTED)
+    return accepted, len(results) - accepted
