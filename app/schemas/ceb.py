@@ -40,7 +40,16 @@ C1000 = Annotated[str, text(1000, min_length=0)]
 
 def _ceb_time(value: str) -> str:
     try:
-        datetime.strptime(value, "%Y%m%d%H%M%S")
+        if not (value.isascii() and value.isdigit()):
+            raise ValueError(value)
+        datetime(
+            int(value[0:4]),
+            int(value[4:6]),
+            int(value[6:8]),
+            int(value[8:10]),
+            int(value[10:12]),
+            int(value[12:14]),
+        )
     except ValueError:
         raise PydanticCustomError(
             "ceb_time_invalid", "must be a time in the form YYYYMMDDhhmmss (China time)"

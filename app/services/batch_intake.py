@@ -33,7 +33,7 @@ DUPLICATE = "duplicate_order"
 @dataclass
 class ItemResult:
     outcome: str  # one of ACCEPTED, REFUSED, INVALID, DUPLICATE
-    declaration: Declaration | None = None
+    declaration: intake.NewDeclaration | None = None
     violations: list[RuleViolation] = field(default_factory=list)
     existing_id: str | None = None
 
@@ -89,7 +89,7 @@ def _declare_together(engine: Engine, items: Sequence[BatchItem]) -> list[ItemRe
     cutoff = rules.months_before(now, rules.WAYBILL_REUSE_MONTHS)
     parsed = [item for item in items if isinstance(item, DeclarationSet)]
     results: list[ItemResult] = []
-    accepted: list[Declaration] = []
+    accepted: list[intake.NewDeclaration] = []
     refused: list[tuple[DeclarationSet, Sequence[RuleViolation]]] = []
     with write_session(engine) as session:
         facts = _read_facts(session, parsed, year)
@@ -186,7 +186,7 @@ def _read_facts(session: Session, parsed: Sequence[DeclarationSet], year: int) -
 
 
 def _claim_waybills(
-    session: Session, accepted: Sequence[Declaration], facts: _BatchFacts, now: datetime
+    session: Session, accepted: Sequence[intake.NewDeclaration], facts: _BatchFacts, now: datetime
 ) -> None:
     reused = [d for d in accepted if (d.logistics_code, d.logistics_no) in facts.waybill_used_at]
     fresh = [d for d in accepted if d not in reused]

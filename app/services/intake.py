@@ -7,9 +7,10 @@ order twice, reuse a waybill, nor together pass the annual limit."""
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Engine, insert
 from sqlalchemy import select as sa_select
@@ -152,7 +153,60 @@ def _duplicate(ds: DeclarationSet, existing_id: str) -> DuplicateOrder:
     )
 
 
-def declare(engine: Engine, ds: DeclarationSet) -> Declaration:
+@dataclass(frozen=True, slots=True)
+class NewDeclaration:
+    """A declaration about to be stored: a ``declarations`` row. (Plain data: building a
+    table model instance costs more than the insert.)"""
+
+    id: str
+    ebp_code: str
+    ebc_code: str
+    pay_code: str
+    logistics_code: str
+    order_no: str
+    logistics_no: str
+    buyer_id_number: str
+    trade_mode: str
+    status: str
+    ceb_status: int
+    dutiable_value: Decimal
+    quota_year: int
+    quota_charge: int
+    documents: dict[str, Any]
+    tax: dict[str, Any] | None
+    created_at: datetime
+    updated_at: datetime
+
+    def row(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def new_declaration(ds: DeclarationSet, now: datetime) -> NewDeclaration:
+    order, payment, logistics = ds.order, ds.payment, ds.logistics
+    value = rules.dutiable_value(ds)
+    return NewDeclaration(
+        id=str(uuid.uuid4()),
+        ebp_code=order.ebpCode,
+        ebc_code=order.ebcCode,
+        pay_code=payment.payCode,
+        logistics_code=logistics.logisticsCode,
+        order_no=order.orderNo,
+        logistics_no=logistics.logisticsNo,
+        buyer_id_number=order.buyerIdNumber,
+        trade_mode=ds.tradeMode,
+        status=ClearanceStatus.ACCEPTED.value,
+        ceb_status=CEB_STATUS[ClearanceStatus.ACCEPTED],
+        dutiable_value=value,
+        quota_year=rules.china_year(now),
+        quota_charge=to_quota_units(value),
+        documents=ds.model_dump(mode="json", exclude_none=True),
+        tax=None,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def declare(engine: Engine, ds: DeclarationSet) -> NewDeclaration:
     """Accept the declaration or raise ``DuplicateOrder`` / ``DeclarationRefused``."""
     now = utcnow()
     with write_session(engine) as session:
@@ -191,39 +245,14 @@ def declare(engine: Engine, ds: DeclarationSet) -> Declaration:
         return declaration
 
 
-def new_declaration(ds: DeclarationSet, now: datetime) -> Declaration:
-    order, payment, logistics = ds.order, ds.payment, ds.logistics
-    value = rules.dutiable_value(ds)
-    return Declaration(
-        id=str(uuid.uuid4()),
-        ebp_code=order.ebpCode,
-        ebc_code=order.ebcCode,
-        pay_code=payment.payCode,
-        logistics_code=logistics.logisticsCode,
-        order_no=order.orderNo,
-        logistics_no=logistics.logisticsNo,
-        buyer_id_number=order.buyerIdNumber,
-        trade_mode=ds.tradeMode,
-        status=ClearanceStatus.ACCEPTED,
-        ceb_status=CEB_STATUS[ClearanceStatus.ACCEPTED],
-        dutiable_value=value,
-        quota_year=rules.china_year(now),
-        quota_charge=to_quota_units(value),
-        documents=ds.model_dump(mode="json", exclude_none=True),
-        tax=None,
-        created_at=now,
-        updated_at=now,
-    )
-
-
-def insert_accepted(session: Session, accepted: Sequence[Declaration], now: datetime) -> None:
+def insert_accepted(session: Session, accepted: Sequence[NewDeclaration], now: datetime) -> None:
     """Write declarations, their agency parts, first events and outbox messages. Plain
     multi-row inserts, not the ORM's unit of work: this is the hot path of intake. The
     unique (ebpCode, orderNo) is decided by the first statement."""
     if not accepted:
         return
     connection = session.connection()
-    connection.execute(insert(Declaration), [d.model_dump() for d in accepted])
+    connection.execute(insert(Declaration), [d.row() for d in accepted])
     connection.execute(
         insert(DeclarationAgency),
         [
@@ -292,7 +321,7 @@ def _claim_waybill(
 
 
 def _charge_quota(
-    session: Session, ds: DeclarationSet, declaration: Declaration, now: datetime
+    session: Session, ds: DeclarationSet, declaration: NewDeclaration, now: datetime
 ) -> list[RuleViolation]:
     """Add the declaration to the buyer's annual total, if it stays within the limit: one
     upsert, whose condition PostgreSQL checks against the latest committed total."""
