@@ -22,6 +22,7 @@ from app.schemas.declaration import DeclarationSet
 from app.schemas.enterprise import EnterpriseCreate
 from app.schemas.responses import DeclarationBatchRequest
 from app.schemas.webhook import WebhookCreate
+from app.services.group_commit import GroupCommitter
 
 DESCRIPTION = """\
 Cross-border e-commerce **single window** for retail imports.
@@ -50,10 +51,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url)
         app.state.engine = engine
+        app.state.committer = GroupCommitter(engine)
         async with running_dispatcher(engine, settings):
             try:
                 yield
             finally:
+                await app.state.committer.close()
                 engine.dispose()
 
     app = FastAPI(

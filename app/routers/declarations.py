@@ -5,7 +5,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from app.errors import InvalidRequest
+from app.errors import DeclarationRefused, InvalidRequest
 from app.idempotent import run_idempotent
 from app.models import Declaration
 from app.routers.deps import CursorQuery, EngineDep, LimitQuery, RawBody, SettingsDep, page_size
@@ -27,6 +27,7 @@ from app.schemas.responses import (
 )
 from app.services import batch_intake, declarations, intake
 from app.services.clearance import ClearanceStatus
+from app.services.group_commit import GroupCommitter
 from app.services.violations import RuleViolation
 
 router = APIRouter(prefix="/v1/declarations", tags=["declarations"])
@@ -88,10 +89,17 @@ def to_violations(found: list[RuleViolation]) -> list[Violation]:
     openapi_extra=DECLARATION_BODY,
     responses={409: PROBLEM, 413: PROBLEM, 422: PROBLEM},
 )
-async def declare(request: Request, body: RawBody, engine: EngineDep) -> Response:
+async def declare(request: Request, body: RawBody) -> Response:
+    committer: GroupCommitter = request.app.state.committer
+
     async def handle() -> Response:
         ds = parse_body(DeclarationSet, body)
-        declaration = await run_in_threadpool(intake.declare, engine, ds)
+        result = await committer.declare(ds)
+        if result.outcome == batch_intake.DUPLICATE and result.existing_id:
+            raise intake.duplicate_order(ds, result.existing_id)
+        if result.declaration is None:
+            raise DeclarationRefused(result.violations)
+        declaration = result.declaration
         accepted = DeclarationAccepted(
             id=declaration.id,
             status=ClearanceStatus(declaration.status),

@@ -144,7 +144,7 @@ def _duplicate_violation(ds: DeclarationSet) -> RuleViolation:
     )
 
 
-def _duplicate(ds: DeclarationSet, existing_id: str) -> DuplicateOrder:
+def duplicate_order(ds: DeclarationSet, existing_id: str) -> DuplicateOrder:
     return DuplicateOrder(
         f"Order {ds.order.orderNo!r} of platform {ds.order.ebpCode} was declared as "
         f"{existing_id}; changing a declaration is not supported yet.",
@@ -212,7 +212,7 @@ def declare(engine: Engine, ds: DeclarationSet) -> NewDeclaration:
     with write_session(engine) as session:
         facts = gather_facts(session, ds, now)
         if facts.existing_id is not None:
-            raise _duplicate(ds, facts.existing_id)
+            raise duplicate_order(ds, facts.existing_id)
         found = check_all(ds, facts)
         if found:
             insert_refusals(session, [(ds, found)], now)
@@ -232,7 +232,7 @@ def declare(engine: Engine, ds: DeclarationSet) -> NewDeclaration:
             )
             if existing_id is None:
                 raise
-            raise _duplicate(ds, existing_id) from None
+            raise duplicate_order(ds, existing_id) from None
         lost_race = _claim_waybill(session, ds, declaration.id, now) + _charge_quota(
             session, ds, declaration, now
         )
