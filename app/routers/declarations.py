@@ -8,7 +8,15 @@ from starlette.concurrency import run_in_threadpool
 from app.errors import DeclarationRefused, InvalidRequest
 from app.idempotent import run_idempotent
 from app.models import Declaration
-from app.routers.deps import CursorQuery, EngineDep, LimitQuery, RawBody, SettingsDep, page_size
+from app.routers.deps import (
+    CursorQuery,
+    EngineDep,
+    LimitQuery,
+    RawBody,
+    SettingsDep,
+    json_body,
+    page_size,
+)
 from app.routers.enterprises import PROBLEM
 from app.schemas.declaration import DeclarationSet
 from app.schemas.parsing import parse_batch, parse_body
@@ -32,14 +40,7 @@ from app.services.violations import RuleViolation
 
 router = APIRouter(prefix="/v1/declarations", tags=["declarations"])
 
-DECLARATION_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/DeclarationSet"}}
-        },
-    }
-}
+DECLARATION_BODY = json_body("DeclarationSet")
 
 DeclarationId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z\-]+$")]
 # No NUL characters: PostgreSQL cannot compare text with them.
@@ -142,16 +143,7 @@ async def validate(body: RawBody, engine: EngineDep) -> ValidationResult:
         "others. Pointers point into the whole body (`/declarations/3/order/orderNo`). "
         "Takes an `Idempotency-Key` like single declarations."
     ),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {"$ref": "#/components/schemas/DeclarationBatchRequest"}
-                }
-            },
-        }
-    },
+    openapi_extra=json_body("DeclarationBatchRequest"),
     responses={413: PROBLEM, 422: PROBLEM},
 )
 async def declare_batch(request: Request, body: RawBody, engine: EngineDep) -> Response:

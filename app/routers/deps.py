@@ -1,6 +1,6 @@
 """Dependencies shared by the routers."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from sqlalchemy import Engine
@@ -43,3 +43,14 @@ LimitQuery = Annotated[
 
 def page_size(settings: Settings, limit: int | None) -> int:
     return min(limit or settings.page_size_default, settings.page_size_max)
+
+
+def json_body(schema: str) -> dict[str, Any]:
+    """The OpenAPI request body of a route that parses its body itself (to keep amounts
+    exact): the named schema, which ``app.main`` adds to the spec's components."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+        }
+    }

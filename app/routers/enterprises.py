@@ -8,7 +8,15 @@ from starlette.concurrency import run_in_threadpool
 
 from app.idempotent import run_idempotent
 from app.models import Enterprise
-from app.routers.deps import CursorQuery, EngineDep, LimitQuery, RawBody, SettingsDep, page_size
+from app.routers.deps import (
+    CursorQuery,
+    EngineDep,
+    LimitQuery,
+    RawBody,
+    SettingsDep,
+    json_body,
+    page_size,
+)
 from app.schemas.enterprise import (
     CreditGrade,
     EnterpriseCreate,
@@ -47,14 +55,7 @@ def to_public(e: Enterprise, registrations: dict[str, str] | None = None) -> Ent
     status_code=201,
     response_model=EnterprisePublic,
     summary="File an enterprise (once; shared with every agency)",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/EnterpriseCreate"}}
-            },
-        }
-    },
+    openapi_extra=json_body("EnterpriseCreate"),
     responses={409: PROBLEM, 413: PROBLEM, 422: PROBLEM},
 )
 async def file_enterprise(request: Request, body: RawBody, engine: EngineDep) -> Response:

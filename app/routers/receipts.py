@@ -7,7 +7,7 @@ from starlette.concurrency import run_in_threadpool
 from app.agencies import signing
 from app.agencies.wire import ReceiptBatch
 from app.errors import DomainError
-from app.routers.deps import EngineDep, RawBody, SettingsDep
+from app.routers.deps import EngineDep, RawBody, SettingsDep, json_body
 from app.routers.enterprises import PROBLEM
 from app.schemas.parsing import parse_body
 from app.services import receipts
@@ -46,14 +46,7 @@ class ReceiptsApplied(BaseModel):
         "agency's secret). Receipts only move a status forward; duplicates and late "
         "receipts are counted as ignored."
     ),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/ReceiptBatch"}}
-            },
-        }
-    },
+    openapi_extra=json_body("ReceiptBatch"),
     responses={401: PROBLEM, 413: PROBLEM, 422: PROBLEM},
 )
 async def receive(

@@ -6,7 +6,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.idempotent import run_idempotent
 from app.models import WebhookEndpoint
-from app.routers.deps import EngineDep, RawBody
+from app.routers.deps import EngineDep, RawBody, json_body
 from app.routers.enterprises import PROBLEM
 from app.schemas.parsing import parse_body
 from app.schemas.webhook import WebhookCreate, WebhookCreated, WebhookPage, WebhookPublic
@@ -31,14 +31,7 @@ def to_public(e: WebhookEndpoint) -> WebhookPublic:
         "receipts (`webhook-id`, `webhook-timestamp`, `webhook-signature`), and retried with "
         "backoff until the endpoint answers 2xx."
     ),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/WebhookCreate"}}
-            },
-        }
-    },
+    openapi_extra=json_body("WebhookCreate"),
     responses={413: PROBLEM, 422: PROBLEM},
 )
 async def register(request: Request, body: RawBody, engine: EngineDep) -> Response:
