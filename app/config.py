@@ -44,7 +44,9 @@ class Settings(BaseSettings):
     dispatch_read_timeout: float = Field(default=10, gt=0)
     retry_base_seconds: float = Field(default=0.5, gt=0)
     retry_cap_seconds: float = Field(default=60, gt=0)
-    dead_letter_attempts: int = Field(default=15, ge=1)
+    # Transient failures retry for a long while (an agency may be down for an hour);
+    # messages a receiver refuses outright are dead at once.
+    dead_letter_attempts: int = Field(default=200, ge=1)
     dead_letter_age_seconds: float = Field(default=24 * 3600, gt=0)
     # Ask an agency directly about a declaration it has not decided after this long.
     reconcile_after_seconds: float = Field(default=30, gt=0)

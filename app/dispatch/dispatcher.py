@@ -137,6 +137,15 @@ class Dispatcher:
         batch = DeclarationBatch(declarations=[built[m.id] for m in sendable])
         try:
             answer = await agency.submit_declarations(batch, _batch_key(sendable))
+        except RefusedError as error:
+            if len(sendable) == 1:
+                await self._failed(sendable, error)
+                return
+            # One bad declaration must not take the batch down with it: send them one by
+            # one, and only what is refused alone goes dead.
+            for message in sendable:
+                await self._submit(agency, [message])
+            return
         except DeliveryError as error:
             await self._failed(sendable, error)
             return
