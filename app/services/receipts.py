@@ -51,16 +51,16 @@ def apply_receipts(engine: Engine, receipts: Sequence[Receipt]) -> ReceiptOutcom
                 .with_for_update()
             )
         }
-        parts: dict[tuple[str, str], DeclarationAgency] = {
-            (row.declaration_id, row.agency): row
-            for row in session.scalars(
-                select(DeclarationAgency).where(col(DeclarationAgency.declaration_id).in_(ids))
-            )
-        }
+        # Declaration id → its agency parts, by agency.
+        parts: dict[str, dict[str, DeclarationAgency]] = {}
+        for row in session.scalars(
+            select(DeclarationAgency).where(col(DeclarationAgency.declaration_id).in_(ids))
+        ):
+            parts.setdefault(row.declaration_id, {})[row.agency] = row
         changed: list[tuple[Declaration, ClearanceStatus]] = []
         for receipt in sorted(receipts, key=lambda r: (r.declarationId, r.sequence)):
             declaration = declarations.get(receipt.declarationId)
-            part = parts.get((receipt.declarationId, receipt.agency.value))
+            part = parts.get(receipt.declarationId, {}).get(receipt.agency.value)
             if declaration is None or part is None:
                 outcome.unknown.append(receipt.declarationId)
                 continue
@@ -78,8 +78,7 @@ def apply_receipts(engine: Engine, receipts: Sequence[Receipt]) -> ReceiptOutcom
             before = ClearanceStatus(declaration.status)
             statuses = {
                 Agency(agency): AgencyStatus(row.status)
-                for (decl_id, agency), row in parts.items()
-                if decl_id == declaration.id
+                for agency, row in parts[declaration.id].items()
             }
             after = next_status(before, fold(statuses))
             if after != before:
