@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck pytest openapi demo clean
+.PHONY: run test lint typecheck pytest openapi demo bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -34,6 +34,11 @@ openapi: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/singlewindow demo
+
+# Throughput and latency on SQLite and PostgreSQL (~10 minutes): bench/README.md.
+# Flags through BENCH_ARGS, e.g. make bench BENCH_ARGS="--rates 50,100 --duration 60".
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache singlewindow.db*
