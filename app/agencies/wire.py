@@ -25,14 +25,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from app.services.clearance import Agency
+
+# The agencies by name, as the single window's state machine knows them.
+AgencyName = Agency
+
 MAX_BATCH = 100  # a CEB message carries up to 100 business records
-
-
-class AgencyName(StrEnum):
-    CUSTOMS = "customs"
-    INSPECTION = "inspection"
-    TAX = "tax"
-    FOREX = "forex"
 
 
 class ReceiptStatus(StrEnum):
@@ -44,21 +42,6 @@ class ReceiptStatus(StrEnum):
     ASSESSED = "assessed"  # tax
     RECORDED = "recorded"  # forex
     REJECTED = "rejected"  # any agency
-
-
-# How far along a status is. Receipts only ever move an agency's status forward: a
-# duplicate or late receipt of a lower (or equal) rank changes nothing.
-RANK: dict[ReceiptStatus, int] = {
-    ReceiptStatus.ACKNOWLEDGED: 1,
-    ReceiptStatus.INSPECTION: 2,
-    ReceiptStatus.RELEASED: 3,
-    ReceiptStatus.DETAINED: 3,
-    ReceiptStatus.PASSED: 3,
-    ReceiptStatus.ASSESSED: 3,
-    ReceiptStatus.RECORDED: 3,
-    ReceiptStatus.REJECTED: 3,
-}
-FINAL_RANK = 3
 
 
 class FilingMessage(BaseModel):

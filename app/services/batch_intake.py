@@ -22,7 +22,7 @@ from app.models import BuyerQuota, Declaration, Enterprise, Waybill
 from app.models.types import utcnow
 from app.schemas.declaration import DeclarationSet
 from app.services import intake, rules
-from app.services.violations import RuleCode, RuleViolation, violation
+from app.services.violations import RuleViolation
 
 ACCEPTED = "accepted"
 REFUSED = "declaration_refused"
@@ -60,19 +60,10 @@ def _declare_alone(engine: Engine, item: BatchItem) -> ItemResult:
     except DuplicateOrder as duplicate:
         existing = str(duplicate.extra.get("location", "")).rsplit("/", 1)[-1]
         return ItemResult(
-            DUPLICATE, violations=[_duplicate_violation(item)], existing_id=existing or None
+            DUPLICATE, violations=[intake.duplicate_violation(item)], existing_id=existing or None
         )
     except DeclarationRefused as refused:
         return ItemResult(REFUSED, violations=refused.violations)
-
-
-def _duplicate_violation(ds: DeclarationSet) -> RuleViolation:
-    return violation(
-        RuleCode.DUPLICATE_ORDER,
-        "/order/orderNo",
-        found=ds.order.orderNo,
-        platform=ds.order.ebpCode,
-    )
 
 
 @dataclass
@@ -105,7 +96,7 @@ def _declare_together(engine: Engine, items: Sequence[BatchItem]) -> list[ItemRe
                 results.append(
                     ItemResult(
                         DUPLICATE,
-                        violations=[_duplicate_violation(item)],
+                        violations=[intake.duplicate_violation(item)],
                         existing_id=orders[order_key],
                     )
                 )

@@ -131,11 +131,11 @@ def validate(engine: Engine, ds: DeclarationSet) -> list[RuleViolation]:
         facts = gather_facts(session, ds, utcnow())
     found = check_all(ds, facts)
     if facts.existing_id is not None:
-        found.insert(0, _duplicate_violation(ds))
+        found.insert(0, duplicate_violation(ds))
     return found
 
 
-def _duplicate_violation(ds: DeclarationSet) -> RuleViolation:
+def duplicate_violation(ds: DeclarationSet) -> RuleViolation:
     return violation(
         RuleCode.DUPLICATE_ORDER,
         "/order/orderNo",
