@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pytest
 import uvicorn
@@ -141,36 +141,45 @@ def free_port() -> int:
         return port
 
 
-class LiveServer:
-    """The app under uvicorn on a real port, in a background thread."""
+class ThreadedServer:
+    """An ASGI app under uvicorn on a free port, in a background thread."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.port = free_port()
-        self.app = create_app(settings)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
+    def __init__(self, app: Any, port: int | None = None) -> None:
+        self.port = port or free_port()
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", timeout_graceful_shutdown=1
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def engine(self) -> Any:
-        return self.app.state.engine
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> "LiveServer":
+    def __enter__(self) -> Self:
         self.thread.start()
         deadline = time.monotonic() + 15
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("the server did not start")
-            time.sleep(0.02)
+            time.sleep(0.01)
         return self
 
     def __exit__(self, *_: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=15)
+
+
+class LiveServer(ThreadedServer):
+    """The single window on a real port."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.app = create_app(settings)
+        super().__init__(self.app)
+
+    @property
+    def engine(self) -> Any:
+        return self.app.state.engine
 
 
 @pytest.fixture

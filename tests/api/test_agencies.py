@@ -25,7 +25,6 @@ from mock_agencies.service import create_app
 from tests.agency_support import (
     Body,
     CallbackReceiver,
-    ThreadedServer,
     documents,
     fast_settings,
     filing,
@@ -35,7 +34,7 @@ from tests.agency_support import (
     send,
     stats,
 )
-from tests.conftest import free_port
+from tests.conftest import ThreadedServer, free_port
 
 StartAgency = Callable[..., httpx.Client]
 SHOES = demo.PRODUCTS[4]  # chapter 64: neither prohibited nor flagged by quarantine

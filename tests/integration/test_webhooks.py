@@ -11,9 +11,15 @@ import pytest
 from fastapi import FastAPI, Request, Response
 
 from app.agencies.signing import verify
-from tests.agency_support import ThreadedServer
 from tests.api.test_receipts import clear_everything, receipt, send
-from tests.conftest import Declarations, LiveServer, free_port, quiet_settings, register_everywhere
+from tests.conftest import (
+    Declarations,
+    LiveServer,
+    ThreadedServer,
+    free_port,
+    quiet_settings,
+    register_everywhere,
+)
 
 
 class PushReceiver:
