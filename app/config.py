@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     dispatcher_enabled: bool = True
     dispatch_batch_size: int = Field(default=100, ge=1, le=100)
     dispatch_idle_seconds: float = Field(default=0.2, gt=0)
+    dispatch_linger_seconds: float = Field(default=0.15, ge=0)
     dispatch_lease_seconds: float = Field(default=30, gt=0)
     dispatch_connect_timeout: float = Field(default=2, gt=0)
     dispatch_read_timeout: float = Field(default=10, gt=0)

@@ -86,9 +86,18 @@ class Dispatcher:
             except Exception:
                 log.exception("dispatcher round failed; retrying")
                 delivered = 0
+            # Idle: wait for work. Busy but below full batches: linger a moment so that the
+            # next round carries more per call (each round costs a few transactions and
+            # one request per agency, whatever its size).
             if not delivered:
+                pause = self.settings.dispatch_idle_seconds
+            elif delivered < self.settings.dispatch_batch_size:
+                pause = self.settings.dispatch_linger_seconds
+            else:
+                pause = 0
+            if pause:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self.settings.dispatch_idle_seconds)
+                    await asyncio.wait_for(stop.wait(), pause)
         log.info("dispatcher stopped")
 
     async def tick(self) -> int:
