@@ -83,6 +83,26 @@ class EnterpriseNotFound(NotFound):
     title_zh = "企业备案不存在"
 
 
+class WebhookNotFound(NotFound):
+    code = "webhook_not_found"
+    title = "No such webhook endpoint"
+    title_zh = "推送地址不存在"
+
+
+class InvalidSignature(DomainError):
+    status = 401
+    code = "invalid_signature"
+    title = "The receipt's signature is not valid"
+    title_zh = "回执签名无效"
+
+
+class ReceiptAgencyMismatch(DomainError):
+    status = 422
+    code = "receipt_agency_mismatch"
+    title = "A receipt names another agency"
+    title_zh = "回执所属机构不符"
+
+
 class Conflict(DomainError):
     status = 409
     code = "conflict"

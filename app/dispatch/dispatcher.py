@@ -34,7 +34,7 @@ from app.dispatch import outbox, payloads
 from app.dispatch.outbox import Claimed, RetryPolicy
 from app.models import DeclarationAgency
 from app.models.types import utcnow
-from app.services import enterprises, receipts, webhooks
+from app.services import enterprises, idempotency, receipts, webhooks
 from app.services.clearance import Agency, AgencyStatus
 from app.services.intake import SUBMIT_DECLARATION
 
@@ -83,6 +83,8 @@ class Dispatcher:
                 if time.monotonic() - self._last_reconcile > self.settings.reconcile_every_seconds:
                     self._last_reconcile = time.monotonic()
                     await self.reconcile()
+                    # Idempotency keys are kept 24 hours (or as set), then forgotten.
+                    await asyncio.to_thread(idempotency.purge_expired, self.engine)
             except Exception:
                 log.exception("dispatcher round failed; retrying")
                 delivered = 0

@@ -6,7 +6,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.agencies import signing
 from app.agencies.wire import ReceiptBatch
-from app.errors import DomainError
+from app.errors import InvalidSignature, ReceiptAgencyMismatch
 from app.routers.deps import EngineDep, RawBody, SettingsDep, json_body
 from app.routers.enterprises import PROBLEM
 from app.schemas.parsing import parse_body
@@ -14,20 +14,6 @@ from app.services import receipts
 from app.services.clearance import Agency
 
 router = APIRouter(prefix="/v1/receipts", tags=["agencies"])
-
-
-class InvalidSignature(DomainError):
-    status = 401
-    code = "invalid_signature"
-    title = "The receipt's signature is not valid"
-    title_zh = "回执签名无效"
-
-
-class ReceiptAgencyMismatch(DomainError):
-    status = 422
-    code = "receipt_agency_mismatch"
-    title = "A receipt names another agency"
-    title_zh = "回执所属机构不符"
 
 
 class ReceiptsApplied(BaseModel):

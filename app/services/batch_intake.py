@@ -232,8 +232,3 @@ def _charge_quotas(
         .values(used=bindparam("units"), updated_at=now),
         [{"buyer": buyer, "quota_year": year, "units": units} for (buyer, year), units in changed],
     )
-
-
-def totals(results: Sequence[ItemResult]) -> tuple[int, int]:
-    accepted = sum(1 for r in results if r.outcome == ACCEPTED)
-    return accepted, len(results) - accepted

@@ -151,15 +151,6 @@ def registrations(engine: Engine, enterprise_ids: Sequence[int]) -> dict[int, di
     return found
 
 
-def filings_by_code(engine: Engine, customs_codes: Sequence[str]) -> list[Enterprise]:
-    with read_session(engine) as session:
-        return list(
-            session.scalars(
-                select(Enterprise).where(col(Enterprise.customs_code).in_(list(customs_codes)))
-            )
-        )
-
-
 def get_enterprise(engine: Engine, customs_code: str) -> Enterprise:
     with read_session(engine) as session:
         enterprise = session.scalars(

@@ -11,20 +11,13 @@ from sqlmodel import col, select
 
 from app.db import read_session, write_session
 from app.dispatch import outbox
-from app.errors import NotFound
+from app.errors import WebhookNotFound
 from app.models import Declaration, WebhookEndpoint
 from app.models.types import utcnow
 from app.services.clearance import ClearanceStatus
 
 STATUS_CHANGED = "declaration.status_changed"
-EVENT_TYPES = (STATUS_CHANGED,)
 DESTINATION_PREFIX = "webhook:"
-
-
-class WebhookNotFound(NotFound):
-    code = "webhook_not_found"
-    title = "No such webhook endpoint"
-    title_zh = "推送地址不存在"
 
 
 def register(
