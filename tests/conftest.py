@@ -31,6 +31,10 @@ from app.services.clearance import Agency
 IN_CI = os.environ.get("CI") == "true"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TABLES = (
+    "api_keys",
+    "audit_log",
+    "declaration_lines",
+    "refusal_codes",
     "enterprise_registrations",
     "webhook_endpoints",
     "declaration_events",
@@ -99,6 +103,8 @@ def postgres_database() -> Iterator[str]:
 def postgres_url(postgres_database: str) -> str:
     engine = create_engine(postgres_database)
     with engine.begin() as connection:
+        # The audit trail refuses TRUNCATE by trigger; a replica session skips triggers.
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
         connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return postgres_database

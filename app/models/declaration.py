@@ -2,7 +2,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from app.models.types import JSONDocument, UTCDateTime, utcnow
@@ -38,8 +47,33 @@ class Declaration(SQLModel, table=True):
     documents: dict[str, Any] = Field(sa_column=Column(JSONDocument, nullable=False))
     # The tax agency's assessment, once it has answered.
     tax: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONDocument))
+    # The assessed tax total, for the statistics.
+    tax_total: Decimal | None = Field(default=None, sa_column=Column(Numeric(19, 5)))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # When the declaration reached a final status (cleared, rejected, detained).
+    finalized_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class DeclarationLine(SQLModel, table=True):
+    """The goods lines of accepted declarations, for statistics and regulators' filters."""
+
+    __tablename__ = "declaration_lines"
+    __table_args__ = (
+        Index("ix_declaration_lines_created", "created_at"),
+        Index("ix_declaration_lines_chapter", "hs_chapter", "declaration_id"),
+        Index("ix_declaration_lines_country", "country", "declaration_id"),
+    )
+
+    declaration_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("declarations.id"), primary_key=True)
+    )
+    gnum: int = Field(primary_key=True)
+    hs_code: str = Field(max_length=10)
+    hs_chapter: str = Field(max_length=2)
+    country: str = Field(max_length=3)
+    total_price: Decimal = Field(sa_column=Column(Numeric(19, 5), nullable=False))
+    created_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class DeclarationAgency(SQLModel, table=True):
@@ -85,6 +119,17 @@ class Refusal(SQLModel, table=True):
     violations: list[dict[str, Any]] = Field(sa_column=Column(JSONDocument, nullable=False))
     documents: dict[str, Any] = Field(sa_column=Column(JSONDocument, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class RefusalCode(SQLModel, table=True):
+    """Each rule a refused declaration broke, for counting refusals by rule in SQL."""
+
+    __tablename__ = "refusal_codes"
+    __table_args__ = (Index("ix_refusal_codes_created", "created_at", "code"),)
+
+    refusal_id: int = Field(sa_column=Column(Integer, ForeignKey("refusals.id"), primary_key=True))
+    code: str = Field(sa_column=Column(String(40), primary_key=True))
+    created_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class Waybill(SQLModel, table=True):

@@ -22,6 +22,8 @@ class Enterprise(SQLModel, table=True):
     telephone: str = Field(max_length=30)
     status: str = Field(max_length=16, index=True)
     credit_grade: str = Field(max_length=16)
+    # Why a regulator last changed the status (a suspension, a revocation).
+    status_reason: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

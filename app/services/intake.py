@@ -26,8 +26,10 @@ from app.models import (
     Declaration,
     DeclarationAgency,
     DeclarationEvent,
+    DeclarationLine,
     Enterprise,
     Refusal,
+    RefusalCode,
     Waybill,
 )
 from app.models.types import utcnow
@@ -269,6 +271,22 @@ def insert_accepted(session: Session, accepted: Sequence[NewDeclaration], now: d
         ],
     )
     connection.execute(
+        insert(DeclarationLine),
+        [
+            {
+                "declaration_id": d.id,
+                "gnum": line["gnum"],
+                "hs_code": line["gcode"],
+                "hs_chapter": line["gcode"][:2],
+                "country": line["country"],
+                "total_price": Decimal(line["totalPrice"]),
+                "created_at": now,
+            }
+            for d in accepted
+            for line in d.documents["order"]["items"]
+        ],
+    )
+    connection.execute(
         insert(DeclarationEvent),
         [
             {
@@ -356,8 +374,9 @@ def insert_refusals(
     """Keep refused declarations and why, for counting and for regulators."""
     if not refused:
         return
-    session.connection().execute(
-        insert(Refusal),
+    connection = session.connection()
+    ids = connection.scalars(
+        insert(Refusal).returning(col(Refusal.id), sort_by_parameter_order=True),
         [
             {
                 "ebp_code": ds.order.ebpCode,
@@ -369,5 +388,13 @@ def insert_refusals(
                 "created_at": now,
             }
             for ds, found in refused
+        ],
+    ).all()
+    connection.execute(
+        insert(RefusalCode),
+        [
+            {"refusal_id": refusal_id, "code": code, "created_at": now}
+            for refusal_id, (_, found) in zip(ids, refused, strict=True)
+            for code in sorted({str(v.code) for v in found})
         ],
     )

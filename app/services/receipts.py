@@ -18,6 +18,7 @@ from app.models.types import utcnow
 from app.services import webhooks
 from app.services.clearance import (
     CEB_STATUS,
+    FINAL,
     RELEASES_QUOTA,
     Agency,
     AgencyStatus,
@@ -75,6 +76,7 @@ def apply_receipts(engine: Engine, receipts: Sequence[Receipt]) -> ReceiptOutcom
             part.updated_at = now
             if receipt.tax is not None:
                 declaration.tax = receipt.tax.model_dump(mode="json")
+                declaration.tax_total = receipt.tax.total
             before = ClearanceStatus(declaration.status)
             statuses = {
                 Agency(agency): AgencyStatus(row.status)
@@ -85,6 +87,8 @@ def apply_receipts(engine: Engine, receipts: Sequence[Receipt]) -> ReceiptOutcom
                 declaration.status = after
                 declaration.ceb_status = CEB_STATUS[after]
                 changed.append((declaration, before))
+                if after in FINAL and declaration.finalized_at is None:
+                    declaration.finalized_at = now
                 if after in RELEASES_QUOTA:
                     _release_quota(session, declaration)
             declaration.updated_at = now
