@@ -2,7 +2,10 @@
 
 import asyncio
 import json
+import os
+import secrets
 import signal
+from pathlib import Path
 from typing import Annotated
 
 import httpx
@@ -20,7 +23,36 @@ db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 outbox_cli = typer.Typer(help="The outbox: dead letters and re-driving them.", no_args_is_help=True)
 cli.add_typer(outbox_cli, name="outbox")
+keys_cli = typer.Typer(help="API keys.", no_args_is_help=True)
+cli.add_typer(keys_cli, name="keys")
 console = Console()
+
+# Where `serve` keeps the admin key it makes in development (not in production, where
+# SW_BOOTSTRAP_ADMIN_KEY is given or keys are made with `singlewindow keys create`).
+DEV_ADMIN_KEY_FILE = Path(".singlewindow-admin-key")
+
+
+def development_admin_key() -> str:
+    """The development admin key: made once, kept in DEV_ADMIN_KEY_FILE (mode 600)."""
+    if DEV_ADMIN_KEY_FILE.exists():
+        return DEV_ADMIN_KEY_FILE.read_text().strip()
+    key = "sw_dev_admin_" + secrets.token_urlsafe(32)
+    DEV_ADMIN_KEY_FILE.touch(mode=0o600)
+    DEV_ADMIN_KEY_FILE.write_text(key + "\n")
+    return key
+
+
+def admin_key_for_tools(given: str | None) -> str:
+    """The admin key a command-line tool talks to the service with."""
+    key = given or os.environ.get("SW_BOOTSTRAP_ADMIN_KEY")
+    if key:
+        return key
+    if DEV_ADMIN_KEY_FILE.exists():
+        return DEV_ADMIN_KEY_FILE.read_text().strip()
+    raise typer.BadParameter(
+        "no admin key: pass --admin-key, set SW_BOOTSTRAP_ADMIN_KEY, or start the service "
+        "in development with `make run`, which makes one"
+    )
 
 
 @cli.command()
@@ -39,6 +71,15 @@ def serve(
     settings = get_settings()
     configure_logging(settings.log_level)
     host, port = host or settings.host, port or settings.port
+    if settings.bootstrap_admin_key is None and settings.environment == "development":
+        # The processes uvicorn starts read it from the environment.
+        os.environ["SW_BOOTSTRAP_ADMIN_KEY"] = development_admin_key()
+        get_settings.cache_clear()
+        console.print(
+            "[bold]admin key (development)[/bold]: "
+            f"{os.environ['SW_BOOTSTRAP_ADMIN_KEY']}  [dim](kept in {DEV_ADMIN_KEY_FILE}; "
+            "send it as Authorization: Bearer <key>)[/dim]"
+        )
 
     def run_api() -> None:
         uvicorn.run(
@@ -177,12 +218,20 @@ def demo(
     count: Annotated[int, typer.Option(min=1, max=100_000)] = 300,
     base_url: Annotated[str, typer.Option(help="A running service.")] = "http://127.0.0.1:8000",
     seed: Annotated[int | None, typer.Option(help="Repeatable data.")] = None,
+    admin_key: Annotated[
+        str | None,
+        typer.Option(help="Default: SW_BOOTSTRAP_ADMIN_KEY, else the development key."),
+    ] = None,
 ) -> None:
-    """File the demo enterprises and post realistic declarations, some broken on purpose;
-    print what the service answered, by rule code."""
+    """File the demo enterprises (as the admin) and post realistic declarations as the
+    platform, some broken on purpose; print what the service answered, by rule code."""
     from app.demo import run_demo
 
-    with httpx.Client(base_url=base_url, timeout=30) as client, Progress(console=console) as bar:
+    headers = {"Authorization": f"Bearer {admin_key_for_tools(admin_key)}"}
+    with (
+        httpx.Client(base_url=base_url, timeout=30, headers=headers) as client,
+        Progress(console=console) as bar,
+    ):
         task = bar.add_task("declaring", total=count)
         outcome = run_demo(client, count, seed=seed, on_progress=lambda: bar.advance(task))
 
@@ -199,6 +248,52 @@ def demo(
     for code, n in sorted((outcome.by_code or {}).items(), key=lambda kv: (-kv[1], kv[0])):
         codes.add_row(code, str(n))
     console.print(codes)
+
+
+@keys_cli.command("create")
+def keys_create(
+    admin: Annotated[bool, typer.Option("--admin", help="An admin's key.")] = False,
+    regulator: Annotated[
+        str | None,
+        typer.Option(help="A regulator's key: customs, inspection, tax, forex, commerce."),
+    ] = None,
+    enterprise: Annotated[
+        str | None, typer.Option(help="An enterprise's key: its customs code.")
+    ] = None,
+    label: Annotated[str | None, typer.Option(max=100)] = None,
+) -> None:
+    """Issue an API key straight in the database (SW_DATABASE_URL) and print it once."""
+    from app.db import make_engine
+    from app.errors import DomainError
+    from app.services import keys
+    from app.services.keys import KeyKind, RegulatorAgency
+
+    chosen = [admin, regulator is not None, enterprise is not None]
+    if sum(chosen) != 1:
+        raise typer.BadParameter("give exactly one of --admin, --regulator, --enterprise")
+    try:
+        agency = RegulatorAgency(regulator) if regulator else None
+    except ValueError:
+        raise typer.BadParameter(f"no regulator {regulator!r}") from None
+    kind = KeyKind.ADMIN if admin else KeyKind.REGULATOR if agency else KeyKind.ENTERPRISE
+    engine = make_engine(get_settings().database_url)
+    try:
+        issued = keys.create(
+            engine,
+            kind,
+            created_by="cli",
+            agency=agency,
+            customs_code=enterprise.upper() if enterprise else None,
+            label=label,
+        )
+    except DomainError as error:
+        console.print(f"[red]{error.detail}[/red]")
+        raise typer.Exit(1) from error
+    finally:
+        engine.dispose()
+    console.print(f"id      {issued.key.id}\nprefix  {issued.key.prefix}")
+    console.print("key     (shown once; only its hash is kept)")
+    print(issued.plain)
 
 
 def main() -> None:

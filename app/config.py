@@ -1,14 +1,17 @@
 """Service settings, read from the environment (prefix ``SW_``) and an optional ``.env``."""
 
 from functools import lru_cache
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SW_", env_file=".env", extra="ignore")
 
+    # "production" refuses to start with any development secret or open door.
+    environment: Literal["development", "production"] = "development"
     database_url: str = "sqlite:///./singlewindow.db"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -52,6 +55,37 @@ class Settings(BaseSettings):
     # Ask an agency directly about a declaration it has not decided after this long.
     reconcile_after_seconds: float = Field(default=30, gt=0)
     reconcile_every_seconds: float = Field(default=5, gt=0)
+
+    # Access. An admin key given at start-up (it is not stored: rotate it by restarting).
+    bootstrap_admin_key: str | None = Field(default=None, min_length=32, max_length=200)
+    # Lets anyone file an enterprise without a key: development only.
+    open_filing: bool = False
+    # How long a key's lookup is remembered; a key revoked elsewhere stops within this.
+    key_cache_seconds: float = Field(default=5, ge=0)
+    # Per key (`limits` notation, several separated by ";"). The default lets a platform
+    # send thousands of declarations a second at peak, and stops a client stuck in a loop.
+    rate_limit_enabled: bool = True
+    rate_limit: str = "20000/second;300000/minute"
+    # Statistics, exports and audit verification.
+    rate_limit_heavy: str = "10/second;120/minute"
+    rate_limit_storage: str = "memory://"
+
+    @model_validator(mode="after")
+    def _no_development_secrets_in_production(self) -> Self:
+        if self.environment != "production":
+            return self
+        problems = [
+            f"SW_{agency.upper()}_SECRET is the development secret"
+            for agency in ("customs", "inspection", "tax", "forex")
+            if self.agency_secret(agency).startswith("dev-") or len(self.agency_secret(agency)) < 24
+        ]
+        if self.open_filing:
+            problems.append("SW_OPEN_FILING is on")
+        if self.bootstrap_admin_key and self.bootstrap_admin_key.startswith("sw_dev_"):
+            problems.append("SW_BOOTSTRAP_ADMIN_KEY is a development key")
+        if problems:
+            raise ValueError("refusing to start in production: " + "; ".join(problems))
+        return self
 
     def agency_url(self, agency: str) -> str:
         url: str = getattr(self, f"{agency}_url")

@@ -379,6 +379,18 @@ def run_demo(
         if answer.status_code not in (201, 409):
             raise RuntimeError(f"filing {filing.customs_code} failed: {answer.text}")
     wait_until_active(client, [f.customs_code for f in DEMO_PARTIES.filings()], activation_timeout)
+    # The platform declares with a key of its own.
+    issued = client.post(
+        "/v1/keys",
+        json={
+            "kind": "enterprise",
+            "customsCode": DEMO_PARTIES.platform.customs_code,
+            "label": "demo",
+        },
+    )
+    if issued.status_code != 201:
+        raise RuntimeError(f"issuing the platform's key failed: {issued.text}")
+    platform = {"Authorization": f"Bearer {issued.json()['key']}"}
     buyers = [make_buyer(rng) for _ in range(60)]
     big_spender = make_buyer(rng)
     outcome = DemoOutcome()
@@ -407,7 +419,9 @@ def run_demo(
                 lines=[(PRODUCTS[7], 1), (PRODUCTS[4], 1)],  # ≈ CNY 4,190 towards 26,000 a year
             )
         answer = client.post(
-            "/v1/declarations", json=body, headers={"Idempotency-Key": str(uuid.uuid4())}
+            "/v1/declarations",
+            json=body,
+            headers=platform | {"Idempotency-Key": str(uuid.uuid4())},
         )
         outcome.posted += 1
         if answer.status_code == 202:

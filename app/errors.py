@@ -128,6 +128,13 @@ class EnterpriseAlreadyFiled(Conflict):
     title_zh = "该企业已备案"
 
 
+class FilingStatusConflict(DomainError):
+    status = 409
+    code = "filing_status_conflict"
+    title = "The filing cannot change to that status"
+    title_zh = "备案状态不允许此变更"
+
+
 class IdempotencyKeyInFlight(Conflict):
     code = "idempotency_key_in_flight"
     title = "A request with this Idempotency-Key is still being processed"
@@ -175,3 +182,48 @@ def _violation_body(v: RuleViolation) -> dict[str, Any]:
     if v.parameter is not None:
         body["parameter"] = v.parameter
     return body | {"message": v.message, "messageZh": v.messageZh}
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    code = "unauthenticated"
+    title = "A valid API key is required"
+    title_zh = "需要有效的 API 密钥"
+
+    def __init__(self, detail: str, detail_zh: str) -> None:
+        super().__init__(detail, detail_zh)
+        self.headers["WWW-Authenticate"] = 'Bearer realm="singlewindow"'
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+    title = "This key may not do that"
+    title_zh = "该密钥无权执行此操作"
+
+
+class NotAParty(Forbidden):
+    code = "not_a_party"
+    title = "The caller is not a party to this declaration"
+    title_zh = "调用方不是该申报的当事企业"
+
+
+class ApiKeyNotFound(NotFound):
+    code = "api_key_not_found"
+    title = "No such API key"
+    title_zh = "API 密钥不存在"
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+    title = "Too many requests"
+    title_zh = "请求过于频繁"
+
+    def __init__(self, retry_after: int, limit: str) -> None:
+        super().__init__(
+            f"This key is over its limit of {limit}; retry after {retry_after} s.",
+            f"该密钥已超过 {limit} 的频率限制，请 {retry_after} 秒后重试。",
+            retryAfter=retry_after,
+        )
+        self.headers["Retry-After"] = str(retry_after)

@@ -16,12 +16,10 @@ HEADER = "Idempotency-Key"
 _REPLAYED_HEADERS = ("content-type", "location")
 
 
-def caller_scope(credential: str | None) -> str:
-    """Whose key this is. Until callers authenticate, the credential they present (if any)
-    identifies them; anonymous callers share one scope."""
-    if not credential:
-        return "anonymous"
-    return "cred:" + hashlib.sha256(credential.encode()).hexdigest()[:40]
+def caller_scope(request: Request) -> str:
+    """Whose key this is: the authenticated caller's (anonymous callers share one)."""
+    principal = getattr(request.state, "principal", None)
+    return principal.scope if principal is not None else "anonymous"
 
 
 def fingerprint(method: str, path: str, body: bytes) -> str:
@@ -32,9 +30,13 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 
 
 async def run_idempotent(
-    request: Request, body: bytes, handler: Callable[[], Awaitable[Response]]
+    request: Request,
+    body: bytes,
+    handler: Callable[[], Awaitable[Response]],
+    redact: Callable[[bytes], bytes] | None = None,
 ) -> Response:
-    """Run ``handler`` once per (caller, key); replay its answer to retries."""
+    """Run ``handler`` once per (caller, key); replay its answer to retries. ``redact``
+    removes what must not be kept (a new API key is shown once, never stored)."""
     key = request.headers.get(HEADER)
     if key is None:
         return await handler()
@@ -54,7 +56,7 @@ async def run_idempotent(
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
         in_flight_timeout=timedelta(seconds=settings.idempotency_in_flight_seconds),
     )
-    scope = caller_scope(request.headers.get("authorization"))
+    scope = caller_scope(request)
     request_print = fingerprint(request.method, request.url.path, body)
     stored = await run_in_threadpool(idempotency.claim, engine, scope, key, request_print, policy)
     if stored is not None:
@@ -73,9 +75,12 @@ async def run_idempotent(
     if response.status_code >= 500:
         await run_in_threadpool(idempotency.release, engine, scope, key)
         return response
+    stored_body = bytes(response.body)
+    if redact is not None and response.status_code < 300:
+        stored_body = redact(stored_body)
     answer = idempotency.StoredAnswer(
         status=response.status_code,
-        body=bytes(response.body).decode(),
+        body=stored_body.decode(),
         headers={k: v for k, v in response.headers.items() if k in _REPLAYED_HEADERS},
     )
     await run_in_threadpool(idempotency.complete, engine, scope, key, answer)

@@ -2,24 +2,28 @@
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic.json_schema import models_json_schema
 from sqlalchemy import Engine
 
 from app.agencies.wire import ReceiptBatch
+from app.auth import Authenticator, RateLimits, Rule, rule_of
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.dispatch.dispatcher import build_dispatcher
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware, RequestIdFilter
 from app.problems import install_problem_handlers
-from app.routers import declarations, enterprises, health, receipts, webhooks
+from app.routers import declarations, enterprises, health, keys, receipts, webhooks
 from app.schemas.declaration import DeclarationSet
 from app.schemas.enterprise import EnterpriseCreate
+from app.schemas.keys import ApiKeyCreate
 from app.schemas.responses import DeclarationBatchRequest
 from app.schemas.webhook import WebhookCreate
 from app.services.group_commit import GroupCommitter
@@ -39,6 +43,7 @@ _PARSED_BODIES = (
     DeclarationSet,
     DeclarationBatchRequest,
     EnterpriseCreate,
+    ApiKeyCreate,
     ReceiptBatch,
     WebhookCreate,
 )
@@ -51,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url)
         app.state.engine = engine
+        app.state.authenticator = Authenticator(engine, settings)
         app.state.committer = GroupCommitter(engine)
         async with running_dispatcher(engine, settings):
             try:
@@ -67,12 +73,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         separate_input_output_schemas=False,
     )
     app.state.settings = settings
+    app.state.rate_limits = RateLimits(settings)
     install_problem_handlers(app)
     app.include_router(enterprises.router)
     app.include_router(declarations.router)
     app.include_router(receipts.router)
     app.include_router(webhooks.router)
+    app.include_router(keys.router)
     app.include_router(health.router)
+    refuse_routes_without_rules(app)
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
@@ -87,6 +96,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRoute:
+    methods: frozenset[str]
+    path: str
+    rule: Rule | None
+
+
+def api_routes(app: FastAPI) -> Iterator[ApiRoute]:
+    """The app's ``/v1`` routes, with the full path and the access rule of each."""
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        path = context.path_format or ""
+        if isinstance(route, APIRoute) and path.startswith("/v1/"):
+            yield ApiRoute(frozenset(context.methods or ()), path, rule_of(route.dependencies))
+
+
+def refuse_routes_without_rules(app: FastAPI) -> None:
+    """Every ``/v1`` route says who may call it; one that does not is a bug, found here
+    rather than by a caller."""
+    missing = [f"{sorted(r.methods)} {r.path}" for r in api_routes(app) if r.rule is None]
+    if missing:
+        raise RuntimeError(f"routes without an access rule: {', '.join(missing)}")
 
 
 @asynccontextmanager

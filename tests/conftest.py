@@ -116,9 +116,19 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
-def quiet_settings(database_url: str) -> Settings:
+# The admin key every test service starts with (SW_BOOTSTRAP_ADMIN_KEY).
+ADMIN_KEY = "sw_a_test-admin-key-0123456789abcdefghijklmnop"
+ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
+
+
+def quiet_settings(database_url: str, **overrides: Any) -> Settings:
     """The service without its dispatcher: nothing leaves for the agencies."""
-    return Settings(database_url=database_url, dispatcher_enabled=False)
+    return Settings(
+        database_url=database_url,
+        dispatcher_enabled=False,
+        bootstrap_admin_key=ADMIN_KEY,
+        **overrides,
+    )
 
 
 def register_everywhere(engine: Any, customs_codes: list[str]) -> None:
@@ -136,7 +146,7 @@ def settings(sqlite_url: str) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(create_app(settings), headers=ADMIN) as test_client:
         yield test_client
 
 
@@ -226,7 +236,17 @@ def declarations() -> Declarations:
 def filed_client(client: TestClient, declarations: Declarations) -> TestClient:
     """A client whose service has the demo parties filed and registered by every agency."""
     bodies = declarations.filings()
+    keys: dict[str, str] = {}
     for body in bodies:
-        assert client.post("/v1/enterprises", json=body).status_code == 201
+        answer = client.post("/v1/enterprises", json=body)
+        assert answer.status_code == 201
+        keys[body["customsCode"]] = answer.json()["apiKey"]["key"]
     register_everywhere(client.app.state.engine, [b["customsCode"] for b in bodies])  # type: ignore[attr-defined]
+    client.app.state.enterprise_keys = keys  # type: ignore[attr-defined]
     return client
+
+
+def bearer_of(client: TestClient, customs_code: str) -> dict[str, str]:
+    """The Authorization header of a party filed by ``filed_client``."""
+    keys: dict[str, str] = client.app.state.enterprise_keys  # type: ignore[attr-defined]
+    return {"Authorization": f"Bearer {keys[customs_code]}"}

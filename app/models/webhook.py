@@ -17,4 +17,7 @@ class WebhookEndpoint(SQLModel, table=True):
     secret: str = Field(max_length=200)
     # Only declarations this enterprise is a party to; every declaration when empty.
     customs_code: str | None = Field(default=None, max_length=10, index=True)
+    # Who registered it and may see and remove it: ``enterprise:<code>``,
+    # ``regulator:<agency>`` or ``admin``.
+    owner: str = Field(default="admin", max_length=80, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

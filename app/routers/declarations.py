@@ -5,7 +5,8 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from app.errors import DeclarationRefused, InvalidRequest
+from app.auth import ADMIN, ENTERPRISE, EVERYONE, Principal, PrincipalDep, allow
+from app.errors import DeclarationRefused, InvalidRequest, NotAParty
 from app.idempotent import run_idempotent
 from app.models import Declaration
 from app.routers.deps import (
@@ -17,7 +18,7 @@ from app.routers.deps import (
     json_body,
     page_size,
 )
-from app.routers.enterprises import PROBLEM
+from app.routers.enterprises import AUTH_PROBLEMS, PROBLEM
 from app.schemas.declaration import DeclarationSet
 from app.schemas.parsing import parse_batch, parse_body
 from app.schemas.responses import (
@@ -36,7 +37,8 @@ from app.schemas.responses import (
 from app.services import batch_intake, declarations, intake
 from app.services.clearance import ClearanceStatus
 from app.services.group_commit import GroupCommitter
-from app.services.violations import RuleViolation
+from app.services.privacy import mask_documents
+from app.services.violations import RuleCode, RuleViolation, violation
 
 router = APIRouter(prefix="/v1/declarations", tags=["declarations"])
 
@@ -64,6 +66,20 @@ def to_summary(d: Declaration) -> dict[str, Any]:
     }
 
 
+def not_a_party(principal: Principal, ds: DeclarationSet) -> RuleViolation | None:
+    """An enterprise posts declarations only as the platform or e-commerce company."""
+    own = principal.only_own()
+    if own is None or own in (ds.order.ebpCode, ds.order.ebcCode):
+        return None
+    return violation(
+        RuleCode.NOT_A_PARTY,
+        "/order/ebpCode",
+        caller=own,
+        found=ds.order.ebpCode,
+        ecommerce=ds.order.ebcCode,
+    )
+
+
 def to_violations(found: list[RuleViolation]) -> list[Violation]:
     return [
         Violation(
@@ -88,14 +104,17 @@ def to_violations(found: list[RuleViolation]) -> list[Violation]:
         "An order already declared: `409 duplicate_order` pointing at it."
     ),
     openapi_extra=DECLARATION_BODY,
-    responses={409: PROBLEM, 413: PROBLEM, 422: PROBLEM},
+    dependencies=[allow(ENTERPRISE, ADMIN)],
+    responses={**AUTH_PROBLEMS, 409: PROBLEM, 413: PROBLEM, 422: PROBLEM},
 )
-async def declare(request: Request, body: RawBody) -> Response:
+async def declare(request: Request, body: RawBody, principal: PrincipalDep) -> Response:
     committer: GroupCommitter = request.app.state.committer
 
     async def handle() -> Response:
         ds = parse_body(DeclarationSet, body)
-        result = await committer.declare(ds)
+        if (refused := not_a_party(principal, ds)) is not None:
+            raise NotAParty(refused.message, refused.messageZh)
+        result = await committer.declare(ds, actor=principal.actor)
         if result.outcome == batch_intake.DUPLICATE and result.existing_id:
             raise intake.duplicate_order(ds, result.existing_id)
         if result.declaration is None:
@@ -120,15 +139,22 @@ async def declare(request: Request, body: RawBody) -> Response:
     "/validate",
     response_model=ValidationResult,
     summary="Run every check of a declaration without storing it",
-    description="Always `200` for a body within the size limit: `valid` says the outcome.",
+    description=(
+        "Always `200` for a body within the size limit: `valid` says the outcome. An "
+        "enterprise checks only declarations it may post (`not_a_party` otherwise)."
+    ),
     openapi_extra=DECLARATION_BODY,
-    responses={413: PROBLEM},
+    dependencies=[allow(*EVERYONE)],
+    responses={**AUTH_PROBLEMS, 413: PROBLEM},
 )
-async def validate(body: RawBody, engine: EngineDep) -> ValidationResult:
+async def validate(body: RawBody, engine: EngineDep, principal: PrincipalDep) -> ValidationResult:
     try:
         ds = parse_body(DeclarationSet, body)
     except InvalidRequest as invalid:
         return ValidationResult(valid=False, violations=to_violations(invalid.violations))
+    if (refused := not_a_party(principal, ds)) is not None:
+        # Checked first: the other checks would tell whether someone else's order exists.
+        return ValidationResult(valid=False, violations=to_violations([refused]))
     found = await run_in_threadpool(intake.validate, engine, ds)
     return ValidationResult(valid=not found, violations=to_violations(found))
 
@@ -144,12 +170,33 @@ async def validate(body: RawBody, engine: EngineDep) -> ValidationResult:
         "Takes an `Idempotency-Key` like single declarations."
     ),
     openapi_extra=json_body("DeclarationBatchRequest"),
-    responses={413: PROBLEM, 422: PROBLEM},
+    dependencies=[allow(ENTERPRISE, ADMIN)],
+    responses={**AUTH_PROBLEMS, 413: PROBLEM, 422: PROBLEM},
 )
-async def declare_batch(request: Request, body: RawBody, engine: EngineDep) -> Response:
+async def declare_batch(
+    request: Request, body: RawBody, engine: EngineDep, principal: PrincipalDep
+) -> Response:
     async def handle() -> Response:
         items = parse_batch(DeclarationSet, body)
-        results = await run_in_threadpool(batch_intake.declare_batch, engine, items)
+        # Items the caller may not post are refused on their own; the rest go ahead.
+        strangers = {
+            index: refused
+            for index, item in enumerate(items)
+            if isinstance(item, DeclarationSet)
+            and (refused := not_a_party(principal, item)) is not None
+        }
+        mine = [item for index, item in enumerate(items) if index not in strangers]
+        decided = iter(
+            await run_in_threadpool(
+                lambda: batch_intake.declare_batch(engine, mine, actor=principal.actor)
+            )
+        )
+        results = [
+            batch_intake.ItemResult(RuleCode.NOT_A_PARTY.value, violations=[strangers[index]])
+            if index in strangers
+            else next(decided)
+            for index in range(len(items))
+        ]
         answers = [_batch_answer(index, result) for index, result in enumerate(results)]
         accepted = sum(1 for a in answers if a.outcome == batch_intake.ACCEPTED)
         answer = DeclarationBatchAnswer(
@@ -182,12 +229,14 @@ def _batch_answer(index: int, result: batch_intake.ItemResult) -> BatchItemAnswe
 @router.get(
     "",
     response_model=DeclarationPage,
-    summary="List declarations, newest first",
-    responses={400: PROBLEM, 422: PROBLEM},
+    summary="List declarations, newest first (an enterprise's: those it is a party to)",
+    dependencies=[allow(*EVERYONE)],
+    responses={**AUTH_PROBLEMS, 400: PROBLEM, 422: PROBLEM},
 )
 async def list_declarations(
     engine: EngineDep,
     settings: SettingsDep,
+    principal: PrincipalDep,
     ebpCode: Annotated[str | None, Query(max_length=18, pattern=NO_NUL)] = None,
     orderNo: Annotated[str | None, Query(max_length=60, pattern=NO_NUL)] = None,
     status: Annotated[ClearanceStatus | None, Query()] = None,
@@ -204,6 +253,7 @@ async def list_declarations(
         status=status,
         created_from=_aware(createdFrom),
         created_to=_aware(createdTo),
+        party=principal.only_own(),
     )
     rows, next_cursor = await run_in_threadpool(
         declarations.list_declarations, engine, where, cursor, page_size(settings, limit)
@@ -225,15 +275,25 @@ def _aware(moment: datetime | None) -> datetime | None:
     "/{declarationId}",
     response_model=DeclarationDetail,
     summary="Read one declaration: documents, status and each agency's result",
-    responses={404: PROBLEM},
+    description=(
+        "Buyers' ID and phone numbers are masked (`1101**********1234`) for everyone but "
+        "regulators. An enterprise reads the declarations it is a party to; others are 404."
+    ),
+    dependencies=[allow(*EVERYONE)],
+    responses={**AUTH_PROBLEMS, 404: PROBLEM},
 )
-async def get_declaration(declarationId: DeclarationId, engine: EngineDep) -> DeclarationDetail:
-    record = await run_in_threadpool(declarations.get_declaration, engine, declarationId)
+async def get_declaration(
+    declarationId: DeclarationId, engine: EngineDep, principal: PrincipalDep
+) -> DeclarationDetail:
+    record = await run_in_threadpool(
+        declarations.get_declaration, engine, declarationId, principal.only_own()
+    )
     d = record.declaration
+    documents = d.documents if principal.sees_personal_data else mask_documents(d.documents)
     return DeclarationDetail.model_validate(
         to_summary(d)
         | {
-            "documents": d.documents,
+            "documents": documents,
             "tax": d.tax,
             "agencies": [
                 AgencyResult.model_validate(
@@ -254,17 +314,21 @@ async def get_declaration(declarationId: DeclarationId, engine: EngineDep) -> De
     "/{declarationId}/events",
     response_model=DeclarationEventPage,
     summary="The declaration's status history, oldest first",
-    responses={400: PROBLEM, 404: PROBLEM},
+    dependencies=[allow(*EVERYONE)],
+    responses={**AUTH_PROBLEMS, 400: PROBLEM, 404: PROBLEM},
 )
 async def list_events(
     declarationId: DeclarationId,
     engine: EngineDep,
     settings: SettingsDep,
+    principal: PrincipalDep,
     cursor: CursorQuery = None,
     limit: LimitQuery = None,
 ) -> DeclarationEventPage:
     rows, next_cursor = await run_in_threadpool(
-        declarations.list_events, engine, declarationId, cursor, page_size(settings, limit)
+        lambda: declarations.list_events(
+            engine, declarationId, cursor, page_size(settings, limit), principal.only_own()
+        )
     )
     return DeclarationEventPage(
         items=[

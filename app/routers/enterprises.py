@@ -1,3 +1,4 @@
+import json
 from collections.abc import Sequence
 from typing import Annotated, Any
 
@@ -6,6 +7,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from app.auth import ADMIN, EVERYONE, PrincipalDep, allow
+from app.errors import EnterpriseNotFound
 from app.idempotent import run_idempotent
 from app.models import Enterprise
 from app.routers.deps import (
@@ -25,13 +28,17 @@ from app.schemas.enterprise import (
     FilingStatus,
     Role,
 )
+from app.schemas.keys import ApiKeyIssued, EnterpriseFiled
 from app.schemas.parsing import parse_body
 from app.schemas.responses import Problem
-from app.services import enterprises
+from app.services import enterprises, keys
+from app.services.keys import KeyKind
 
 router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
 
 PROBLEM: dict[str, Any] = {"model": Problem, "content": {"application/problem+json": {}}}
+# What any route with an access rule may answer besides its own.
+AUTH_PROBLEMS: dict[int | str, dict[str, Any]] = {401: PROBLEM, 403: PROBLEM, 429: PROBLEM}
 
 
 def to_public(e: Enterprise, registrations: dict[str, str] | None = None) -> EnterprisePublic:
@@ -53,34 +60,71 @@ def to_public(e: Enterprise, registrations: dict[str, str] | None = None) -> Ent
 @router.post(
     "",
     status_code=201,
-    response_model=EnterprisePublic,
+    response_model=EnterpriseFiled,
     summary="File an enterprise (once; shared with every agency)",
+    description=(
+        "Admins file enterprises (anyone may in development with `SW_OPEN_FILING=true`). "
+        "The answer carries the enterprise's first API key, shown once."
+    ),
     openapi_extra=json_body("EnterpriseCreate"),
-    responses={409: PROBLEM, 413: PROBLEM, 422: PROBLEM},
+    dependencies=[allow(ADMIN, open_filing=True)],
+    responses={**AUTH_PROBLEMS, 409: PROBLEM, 413: PROBLEM, 422: PROBLEM},
 )
-async def file_enterprise(request: Request, body: RawBody, engine: EngineDep) -> Response:
+async def file_enterprise(
+    request: Request, body: RawBody, engine: EngineDep, principal: PrincipalDep
+) -> Response:
     async def handle() -> Response:
         filing = parse_body(EnterpriseCreate, body)
-        enterprise = await run_in_threadpool(enterprises.file_enterprise, engine, filing)
+        enterprise = await run_in_threadpool(
+            lambda: enterprises.file_enterprise(engine, filing, actor=principal.actor)
+        )
+        issued = await run_in_threadpool(
+            lambda: keys.create(
+                engine,
+                KeyKind.ENTERPRISE,
+                created_by=principal.actor,
+                customs_code=enterprise.customs_code,
+                label="first key",
+            )
+        )
+        answer = EnterpriseFiled(
+            **to_public(enterprise).model_dump(),
+            apiKey=ApiKeyIssued(id=issued.key.id, prefix=issued.key.prefix, key=issued.plain),
+        )
         return JSONResponse(
-            to_public(enterprise).model_dump(mode="json"),
+            answer.model_dump(mode="json"),
             status_code=201,
             headers={"Location": enterprises.enterprise_location(enterprise.customs_code)},
         )
 
-    return await run_idempotent(request, body, handle)
+    return await run_idempotent(request, body, handle, redact=_forget_first_key)
+
+
+def _forget_first_key(body: bytes) -> bytes:
+    answer = json.loads(body)
+    answer["apiKey"]["key"] = None
+    return json.dumps(answer).encode()
 
 
 @router.get(
     "/{customsCode}",
     response_model=EnterprisePublic,
-    summary="Read one filing",
-    responses={404: PROBLEM},
+    summary="Read one filing (an enterprise reads its own)",
+    dependencies=[allow(*EVERYONE)],
+    responses={**AUTH_PROBLEMS, 404: PROBLEM},
 )
 async def get_enterprise(
     customsCode: Annotated[str, Path(min_length=1, max_length=20, pattern=r"^[0-9A-Za-z]+$")],
     engine: EngineDep,
+    principal: PrincipalDep,
 ) -> EnterprisePublic:
+    own = principal.only_own()
+    if own is not None and own != customsCode.upper():
+        # Another enterprise's filing: as if there were none.
+        raise EnterpriseNotFound(
+            f"No enterprise is filed with customs code {customsCode!r}.",
+            f"海关编码 {customsCode!r} 没有备案记录。",
+        )
     enterprise = await run_in_threadpool(enterprises.get_enterprise, engine, customsCode)
     return (await with_registrations(engine, [enterprise]))[0]
 
@@ -95,17 +139,28 @@ async def with_registrations(engine: Engine, found: Sequence[Enterprise]) -> lis
 @router.get(
     "",
     response_model=EnterprisePage,
-    summary="List filings, newest first",
-    responses={400: PROBLEM, 422: PROBLEM},
+    summary="List filings, newest first (an enterprise sees its own)",
+    dependencies=[allow(*EVERYONE)],
+    responses={**AUTH_PROBLEMS, 400: PROBLEM, 422: PROBLEM},
 )
 async def list_enterprises(
     engine: EngineDep,
     settings: SettingsDep,
+    principal: PrincipalDep,
     role: Annotated[Role | None, Query()] = None,
     status: Annotated[FilingStatus | None, Query()] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = None,
 ) -> EnterprisePage:
+    own = principal.only_own()
+    if own is not None:
+        # An enterprise's list is its own filing, if it matches the filters.
+        mine = await run_in_threadpool(enterprises.get_enterprise, engine, own)
+        matches = (role is None or role.value in mine.roles.split()) and (
+            status is None or mine.status == status.value
+        )
+        rows: Sequence[Enterprise] = [mine] if matches and cursor is None else []
+        return EnterprisePage(items=await with_registrations(engine, rows), nextCursor=None)
     rows, next_cursor = await run_in_threadpool(
         lambda: enterprises.list_enterprises(
             engine, role=role, status=status, cursor=cursor, limit=page_size(settings, limit)

@@ -6,6 +6,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.agencies import signing
 from app.agencies.wire import ReceiptBatch
+from app.auth import agency_signed
 from app.errors import InvalidSignature, ReceiptAgencyMismatch
 from app.routers.deps import EngineDep, RawBody, SettingsDep, json_body
 from app.routers.enterprises import PROBLEM
@@ -33,7 +34,8 @@ class ReceiptsApplied(BaseModel):
         "receipts are counted as ignored."
     ),
     openapi_extra=json_body("ReceiptBatch"),
-    responses={401: PROBLEM, 413: PROBLEM, 422: PROBLEM},
+    dependencies=[agency_signed()],
+    responses={401: PROBLEM, 413: PROBLEM, 422: PROBLEM, 429: PROBLEM},
 )
 async def receive(
     agency: Agency, request: Request, body: RawBody, engine: EngineDep, settings: SettingsDep

@@ -4,10 +4,12 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from app.auth import EVERYONE, Principal, PrincipalDep, PrincipalKind, allow
+from app.errors import Forbidden
 from app.idempotent import run_idempotent
 from app.models import WebhookEndpoint
 from app.routers.deps import EngineDep, RawBody, json_body
-from app.routers.enterprises import PROBLEM
+from app.routers.enterprises import AUTH_PROBLEMS, PROBLEM
 from app.schemas.parsing import parse_body
 from app.schemas.webhook import WebhookCreate, WebhookCreated, WebhookPage, WebhookPublic
 from app.services import webhooks
@@ -32,11 +34,23 @@ def to_public(e: WebhookEndpoint) -> WebhookPublic:
         "backoff until the endpoint answers 2xx."
     ),
     openapi_extra=json_body("WebhookCreate"),
-    responses={413: PROBLEM, 422: PROBLEM},
+    dependencies=[allow(*EVERYONE)],
+    responses={**AUTH_PROBLEMS, 413: PROBLEM, 422: PROBLEM},
 )
-async def register(request: Request, body: RawBody, engine: EngineDep) -> Response:
+async def register(
+    request: Request, body: RawBody, engine: EngineDep, principal: PrincipalDep
+) -> Response:
     async def handle() -> Response:
         wanted = parse_body(WebhookCreate, body)
+        own = principal.only_own()
+        if own is not None:
+            # An enterprise hears about its own declarations only.
+            if wanted.customsCode not in (None, own):
+                raise Forbidden(
+                    "An enterprise registers endpoints for its own declarations only.",
+                    "企业只能为自身的申报注册推送地址。",
+                )
+            wanted.customsCode = own
         endpoint = await run_in_threadpool(
             webhooks.register,
             engine,
@@ -44,6 +58,7 @@ async def register(request: Request, body: RawBody, engine: EngineDep) -> Respon
             wanted.events,
             wanted.secret,
             wanted.customsCode,
+            principal.owner,
         )
         created = WebhookCreated(**to_public(endpoint).model_dump(), secret=endpoint.secret)
         return JSONResponse(
@@ -55,17 +70,33 @@ async def register(request: Request, body: RawBody, engine: EngineDep) -> Respon
     return await run_idempotent(request, body, handle)
 
 
-@router.get("", response_model=WebhookPage, summary="List webhook endpoints")
-async def list_endpoints(engine: EngineDep) -> WebhookPage:
-    found = await run_in_threadpool(webhooks.list_endpoints, engine)
+@router.get(
+    "",
+    response_model=WebhookPage,
+    summary="List webhook endpoints (the caller's own; admins see all)",
+    dependencies=[allow(*EVERYONE)],
+    responses=AUTH_PROBLEMS,
+)
+async def list_endpoints(engine: EngineDep, principal: PrincipalDep) -> WebhookPage:
+    found = await run_in_threadpool(webhooks.list_endpoints, engine, _owner_filter(principal))
     return WebhookPage(items=[to_public(e) for e in found])
 
 
 @router.delete(
-    "/{endpointId}", status_code=204, summary="Stop pushes to an endpoint", responses={404: PROBLEM}
+    "/{endpointId}",
+    status_code=204,
+    summary="Stop pushes to an endpoint",
+    dependencies=[allow(*EVERYONE)],
+    responses={**AUTH_PROBLEMS, 404: PROBLEM},
 )
 async def remove(
-    endpointId: Annotated[str, Path(max_length=36, pattern=r"^[0-9a-f\-]+$")], engine: EngineDep
+    endpointId: Annotated[str, Path(max_length=36, pattern=r"^[0-9a-f\-]+$")],
+    engine: EngineDep,
+    principal: PrincipalDep,
 ) -> Response:
-    await run_in_threadpool(webhooks.remove, engine, endpointId)
+    await run_in_threadpool(webhooks.remove, engine, endpointId, _owner_filter(principal))
     return Response(status_code=204)
+
+
+def _owner_filter(principal: Principal) -> str | None:
+    return None if principal.kind is PrincipalKind.ADMIN else principal.owner

@@ -107,7 +107,9 @@ class DeclarationBatchRequest(BaseModel):
 class BatchItemAnswer(BaseModel):
     index: int = Field(description="Position of the declaration in the request.")
     outcome: str = Field(
-        description="accepted, declaration_refused, invalid_request or duplicate_order."
+        description=(
+            "accepted, declaration_refused, invalid_request, duplicate_order or not_a_party."
+        )
     )
     id: str | None = None
     status: ClearanceStatus | None = None

@@ -26,10 +26,28 @@ def _not_found(declaration_id: str) -> DeclarationNotFound:
     )
 
 
-def get_declaration(engine: Engine, declaration_id: str) -> DeclarationRecord:
+def is_party(declaration: Declaration, customs_code: str) -> bool:
+    return customs_code in (
+        declaration.ebp_code,
+        declaration.ebc_code,
+        declaration.pay_code,
+        declaration.logistics_code,
+    )
+
+
+def _visible(declaration: Declaration | None, party: str | None) -> bool:
+    """Whether the caller may see it: anyone unrestricted, or one of its parties."""
+    return declaration is not None and (party is None or is_party(declaration, party))
+
+
+def get_declaration(
+    engine: Engine, declaration_id: str, party: str | None = None
+) -> DeclarationRecord:
+    """One declaration. With ``party``, only if that enterprise is one of its parties
+    (otherwise it is not found, as if it did not exist)."""
     with read_session(engine) as session:
         declaration = session.get(Declaration, declaration_id)
-        if declaration is None:
+        if declaration is None or not _visible(declaration, party):
             raise _not_found(declaration_id)
         agencies = session.scalars(
             select(DeclarationAgency)
@@ -46,6 +64,8 @@ class DeclarationFilter:
     status: ClearanceStatus | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    # Only declarations this enterprise is a party to.
+    party: str | None = None
 
 
 def list_declarations(
@@ -63,6 +83,15 @@ def list_declarations(
         query = query.where(col(Declaration.order_no) == where.order_no)
     if where.status is not None:
         query = query.where(col(Declaration.status) == where.status.value)
+    if where.party is not None:
+        query = query.where(
+            or_(
+                col(Declaration.ebp_code) == where.party,
+                col(Declaration.ebc_code) == where.party,
+                col(Declaration.pay_code) == where.party,
+                col(Declaration.logistics_code) == where.party,
+            )
+        )
     if where.created_from is not None:
         query = query.where(col(Declaration.created_at) >= where.created_from)
     if where.created_to is not None:
@@ -88,7 +117,7 @@ def list_declarations(
 
 
 def list_events(
-    engine: Engine, declaration_id: str, cursor: str | None, limit: int
+    engine: Engine, declaration_id: str, cursor: str | None, limit: int, party: str | None = None
 ) -> tuple[Sequence[DeclarationEvent], str | None]:
     """The status history, oldest first."""
     query = (
@@ -101,7 +130,7 @@ def list_events(
         (last_id,) = decode_cursor(cursor, int)
         query = query.where(col(DeclarationEvent.id) > last_id)
     with read_session(engine) as session:
-        if session.get(Declaration, declaration_id) is None:
+        if not _visible(session.get(Declaration, declaration_id), party):
             raise _not_found(declaration_id)
         rows = session.scalars(query).all()
     if len(rows) <= limit:

@@ -27,6 +27,9 @@ class RuleCode(StrEnum):
     HS_CODE_INVALID = "hs_code_invalid"
     # Not a rule of the documents: the 409 of an intake, a violation of a dry run.
     DUPLICATE_ORDER = "duplicate_order"
+    # Not a rule of the documents: an enterprise declares only as the platform or the
+    # e-commerce company it names.
+    NOT_A_PARTY = "not_a_party"
 
 
 # (English, Chinese) templates, formatted with the keyword arguments given to ``violation``.
@@ -115,6 +118,11 @@ MESSAGES: dict[RuleCode, tuple[str, str]] = {
     RuleCode.DUPLICATE_ORDER: (
         "order {found!r} of platform {platform!r} has already been declared",
         "电商平台 {platform!r} 的订单 {found!r} 已申报",
+    ),
+    RuleCode.NOT_A_PARTY: (
+        "the caller {caller!r} is neither the platform {found!r} nor the e-commerce company "
+        "{ecommerce!r} of this declaration",
+        "调用方 {caller!r} 既不是该申报的电商平台 {found!r}，也不是电商企业 {ecommerce!r}",
     ),
 }
 

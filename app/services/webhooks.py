@@ -21,7 +21,12 @@ DESTINATION_PREFIX = "webhook:"
 
 
 def register(
-    engine: Engine, url: str, events: Sequence[str], secret: str | None, customs_code: str | None
+    engine: Engine,
+    url: str,
+    events: Sequence[str],
+    secret: str | None,
+    customs_code: str | None,
+    owner: str = "admin",
 ) -> WebhookEndpoint:
     endpoint = WebhookEndpoint(
         id=str(uuid.uuid4()),
@@ -29,6 +34,7 @@ def register(
         events=sorted(set(events)),
         secret=secret or "whsec_" + secrets.token_urlsafe(24),
         customs_code=customs_code,
+        owner=owner,
         created_at=utcnow(),
     )
     with write_session(engine) as session:
@@ -37,20 +43,22 @@ def register(
     return endpoint
 
 
-def list_endpoints(engine: Engine) -> list[WebhookEndpoint]:
+def list_endpoints(engine: Engine, owner: str | None = None) -> list[WebhookEndpoint]:
+    """Every endpoint, or one owner's."""
+    query = select(WebhookEndpoint).order_by(col(WebhookEndpoint.created_at))
+    if owner is not None:
+        query = query.where(col(WebhookEndpoint.owner) == owner)
     with read_session(engine) as session:
-        return list(
-            session.scalars(select(WebhookEndpoint).order_by(col(WebhookEndpoint.created_at)))
-        )
+        return list(session.scalars(query))
 
 
-def remove(engine: Engine, endpoint_id: str) -> None:
+def remove(engine: Engine, endpoint_id: str, owner: str | None = None) -> None:
+    """Remove an endpoint (with ``owner``, only one of theirs)."""
     with write_session(engine) as session:
-        gone = session.connection().execute(
-            delete(WebhookEndpoint)
-            .where(col(WebhookEndpoint.id) == endpoint_id)
-            .returning(col(WebhookEndpoint.id))
-        )
+        stmt = delete(WebhookEndpoint).where(col(WebhookEndpoint.id) == endpoint_id)
+        if owner is not None:
+            stmt = stmt.where(col(WebhookEndpoint.owner) == owner)
+        gone = session.connection().execute(stmt.returning(col(WebhookEndpoint.id)))
         if gone.first() is None:
             raise WebhookNotFound(
                 f"No webhook endpoint has id {endpoint_id!r}.", f"推送地址 {endpoint_id!r} 不存在。"

@@ -82,6 +82,10 @@ def upgrade() -> None:
     with op.batch_alter_table('enterprises', schema=None) as batch_op:
         batch_op.add_column(sa.Column('status_reason', sa.String(length=500), nullable=True))
 
+    with op.batch_alter_table('webhook_endpoints', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('owner', sa.String(length=80), nullable=False, server_default='admin'))
+        batch_op.create_index('ix_webhook_endpoints_owner', ['owner'], unique=False)
+
     if op.get_bind().dialect.name == 'postgresql':
         # The trail is append-only: no statement may change or remove a row.
         op.execute(
@@ -109,6 +113,9 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log")
         op.execute("DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log")
         op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
+    with op.batch_alter_table('webhook_endpoints', schema=None) as batch_op:
+        batch_op.drop_index('ix_webhook_endpoints_owner')
+        batch_op.drop_column('owner')
     with op.batch_alter_table('enterprises', schema=None) as batch_op:
         batch_op.drop_column('status_reason')
     with op.batch_alter_table('declarations', schema=None) as batch_op:

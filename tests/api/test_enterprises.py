@@ -40,6 +40,7 @@ def test_filing_is_pending_until_every_agency_registers_it(
     assert record["registrations"] == {}
     assert record["creditGrade"] == "general"
     assert record["roles"] == ["agent", "platform"]
+    assert record.pop("apiKey")["key"].startswith("sw_e_")
     assert client.get("/v1/enterprises/3301ab0001").json() == record
 
     engine = client.app.state.engine  # type: ignore[attr-defined]

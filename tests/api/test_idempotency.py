@@ -4,10 +4,11 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from app.idempotent import caller_scope, fingerprint
+from app.demo import DEMO_PARTIES as PARTIES
+from app.idempotent import fingerprint
 from app.models.types import utcnow
 from app.services import idempotency
-from tests.conftest import Declarations
+from tests.conftest import Declarations, bearer_of
 
 
 def test_same_key_and_body_replays_the_first_answer(
@@ -60,7 +61,8 @@ def test_a_key_in_flight_is_409(filed_client: TestClient, declarations: Declarat
     # Another request holds the key: claim it the way the service does.
     policy = idempotency.KeyPolicy(ttl=timedelta(hours=24), in_flight_timeout=timedelta(minutes=1))
     held = fingerprint("POST", "/v1/declarations", request.content)
-    assert idempotency.claim(engine, caller_scope(None), "slow", held, policy) is None
+    # The admin's scope: the key given at start-up.
+    assert idempotency.claim(engine, "key:bootstrap", "slow", held, policy) is None
     answer = filed_client.send(request)
     assert answer.status_code == 409
     assert answer.json()["code"] == "idempotency_key_in_flight"
@@ -70,12 +72,14 @@ def test_keys_belong_to_their_caller(filed_client: TestClient, declarations: Dec
     first = filed_client.post(
         "/v1/declarations",
         json=declarations.valid(),
-        headers={"Idempotency-Key": "shared", "Authorization": "Bearer platform-a"},
+        headers={"Idempotency-Key": "shared"}
+        | bearer_of(filed_client, PARTIES.platform.customs_code),
     )
     second = filed_client.post(
         "/v1/declarations",
         json=declarations.valid(),
-        headers={"Idempotency-Key": "shared", "Authorization": "Bearer platform-b"},
+        headers={"Idempotency-Key": "shared"}
+        | bearer_of(filed_client, PARTIES.ecommerce.customs_code),
     )
     assert first.status_code == second.status_code == 202
     assert first.json()["id"] != second.json()["id"]

@@ -33,6 +33,7 @@ from app.agencies.wire import AgencyName
 from app.db import make_engine
 from app.services.clearance import FINAL
 from mock_agencies.rules import customs
+from tests.conftest import ADMIN, ADMIN_KEY
 
 HOST = "127.0.0.1"
 SINGLEWINDOW = Path(sys.executable).with_name("singlewindow")
@@ -50,6 +51,7 @@ FROZEN_PORK = demo.Product("冷冻猪肉", "1kg/袋", "0203291000", "035", Decim
 # raised with it (the defaults, 0.5 s doubling to 60 s and 15 attempts, last minutes).
 SW_DEFAULTS: dict[str, str] = {
     "SW_LOG_LEVEL": "info",
+    "SW_BOOTSTRAP_ADMIN_KEY": ADMIN_KEY,
     "SW_DISPATCH_IDLE_SECONDS": "0.05",
     "SW_RETRY_BASE_SECONDS": "0.2",
     "SW_RETRY_CAP_SECONDS": "2",
@@ -382,7 +384,7 @@ class SingleWindow:
     # --- the single window's API ----------------------------------------------------------
 
     def client(self, timeout: float = 30) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=timeout)
+        return httpx.Client(base_url=self.url, timeout=timeout, headers=ADMIN)
 
     def file_parties(self, seed: int = 11) -> None:
         """File the demo parties, wait until every agency registered them and the
@@ -599,7 +601,7 @@ class Load:
             time.sleep(0.05)
 
     def _run(self) -> None:
-        with httpx.Client(base_url=self.url, timeout=30) as client:
+        with httpx.Client(base_url=self.url, timeout=30, headers=ADMIN) as client:
             while (body := self._take()) is not None:
                 outcome, detail = self._post(client, body)
                 self._count(f"first {outcome}", detail)

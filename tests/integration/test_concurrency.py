@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from app.demo import PRODUCTS
-from tests.conftest import Declarations, LiveServer, register_everywhere
+from tests.conftest import ADMIN, Declarations, LiveServer, register_everywhere
 
 # ≈ CNY 4,189 each: six fit in the CNY 26,000 annual limit, the seventh does not.
 NEAR_LIMIT_BASKET = [(PRODUCTS[7], 1), (PRODUCTS[4], 1)]
@@ -19,7 +19,9 @@ NEAR_LIMIT_BASKET = [(PRODUCTS[7], 1), (PRODUCTS[4], 1)]
 
 async def post_all(server: LiveServer, bodies: list[dict[str, Any]]) -> list[httpx.Response]:
     limits = httpx.Limits(max_connections=len(bodies))
-    async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=server.url, timeout=60, limits=limits, headers=ADMIN
+    ) as client:
         return list(
             await asyncio.gather(*(client.post("/v1/declarations", json=b) for b in bodies))
         )
@@ -28,7 +30,7 @@ async def post_all(server: LiveServer, bodies: list[dict[str, Any]]) -> list[htt
 @pytest.fixture
 def filed_server(live_server: LiveServer, declarations: Declarations) -> LiveServer:
     bodies = declarations.filings()
-    with httpx.Client(base_url=live_server.url) as client:
+    with httpx.Client(base_url=live_server.url, headers=ADMIN) as client:
         for body in bodies:
             assert client.post("/v1/enterprises", json=body).status_code == 201
     register_everywhere(live_server.engine, [b["customsCode"] for b in bodies])
@@ -46,7 +48,7 @@ def test_fifty_concurrent_posts_of_one_order_give_one_202(
     ]
     location = next(a.headers["location"] for a in answers if a.status_code == 202)
     assert all(a.json()["location"] == location for a in answers if a.status_code == 409)
-    with httpx.Client(base_url=filed_server.url) as client:
+    with httpx.Client(base_url=filed_server.url, headers=ADMIN) as client:
         listed = client.get("/v1/declarations").json()["items"]
     assert len(listed) == 1
 
@@ -89,7 +91,7 @@ def test_concurrent_filings_of_one_enterprise_give_one_201(
     body = declarations.filings()[0]
 
     async def file_all() -> list[httpx.Response]:
-        async with httpx.AsyncClient(base_url=live_server.url, timeout=60) as client:
+        async with httpx.AsyncClient(base_url=live_server.url, timeout=60, headers=ADMIN) as client:
             return list(
                 await asyncio.gather(
                     *(client.post("/v1/enterprises", json=body) for _ in range(20))
@@ -109,7 +111,9 @@ def test_concurrent_batches_share_orders_and_a_buyer_without_breaking_a_rule(
     batches = [[*spend[i::4], *shared] for i in range(4)]
 
     async def send_all() -> list[httpx.Response]:
-        async with httpx.AsyncClient(base_url=filed_server.url, timeout=60) as client:
+        async with httpx.AsyncClient(
+            base_url=filed_server.url, timeout=60, headers=ADMIN
+        ) as client:
             return list(
                 await asyncio.gather(
                     *(
@@ -128,6 +132,6 @@ def test_concurrent_batches_share_orders_and_a_buyer_without_breaking_a_rule(
     assert outcomes[("accepted", ())] == 6 + 5
     assert outcomes[("duplicate_order", ("duplicate_order",))] == 3 * 5
     assert outcomes[("declaration_refused", ("annual_limit_exceeded",))] == 6
-    with httpx.Client(base_url=filed_server.url) as client:
+    with httpx.Client(base_url=filed_server.url, headers=ADMIN) as client:
         listed = client.get("/v1/declarations", params={"limit": 100}).json()["items"]
     assert len(listed) == 11

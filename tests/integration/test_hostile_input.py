@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.main import create_app
-from tests.conftest import Declarations, quiet_settings, register_everywhere
+from tests.conftest import ADMIN, Declarations, quiet_settings, register_everywhere
 
 ODD_VALUES: list[Any] = [
     None,
@@ -38,7 +38,7 @@ ODD_VALUES: list[Any] = [
 @pytest.fixture
 def hostile_client(database_url: str, declarations: Declarations) -> Iterator[TestClient]:
     with TestClient(
-        create_app(quiet_settings(database_url)), raise_server_exceptions=False
+        create_app(quiet_settings(database_url)), raise_server_exceptions=False, headers=ADMIN
     ) as client:
         bodies = declarations.filings()
         for body in bodies:

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request, Response
 from app.agencies.signing import verify
 from tests.api.test_receipts import clear_everything, receipt, send
 from tests.conftest import (
+    ADMIN,
     Declarations,
     LiveServer,
     ThreadedServer,
@@ -64,7 +65,7 @@ def test_status_changes_are_pushed_signed_and_retried(
     receiver = PushReceiver()
     with (
         ThreadedServer(receiver.app) as hooks,
-        httpx.Client(base_url=dispatching_server.url) as api,
+        httpx.Client(base_url=dispatching_server.url, headers=ADMIN) as api,
     ):
         bodies = declarations.filings()
         for filing in bodies:

@@ -33,7 +33,9 @@ ACTIVE_FILINGS: dict[str, FilingFacts] = {
     filing.customs_code: FilingFacts(frozenset(filing.roles), "active")
     for filing in DEMO_PARTIES.filings()
 }
-RULE_CODES = [code for code in RuleCode if code is not RuleCode.DUPLICATE_ORDER]
+# Not rules of the documents: a duplicate order is a 409, a caller's party is checked
+# before the rules.
+RULE_CODES = [c for c in RuleCode if c not in (RuleCode.DUPLICATE_ORDER, RuleCode.NOT_A_PARTY)]
 # A watch above the single limit: one indivisible item when declared with qty 1.
 WATCH = Product("机械手表", "自动上链，精钢表壳", "9102110000", "007", Decimal("6800.00"), "502")
 

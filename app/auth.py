@@ -1,0 +1,284 @@
+"""Who is calling, and whether they may: API keys → principals, and the access rule that
+every ``/v1`` route declares with ``allow(...)``.
+
+Every call carries ``Authorization: Bearer <key>``. Keys are looked up by their SHA-256 and
+remembered for a few seconds (``SW_KEY_CACHE_SECONDS``), so a revoked key stops working
+in every process within that time, and at once in the process that revoked it."""
+
+import hmac
+import math
+import threading
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.params import Depends as DependsParam
+from limits import RateLimitItem, parse_many
+from limits.storage import storage_from_string
+from limits.strategies import SlidingWindowCounterRateLimiter
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from app.config import Settings
+from app.errors import Forbidden, RateLimited, Unauthenticated
+from app.services import keys
+from app.services.keys import KeyKind, RegulatorAgency
+
+
+class PrincipalKind(StrEnum):
+    ADMIN = "admin"
+    REGULATOR = "regulator"
+    ENTERPRISE = "enterprise"
+    # An agency posting receipts: no key, its HMAC signature (checked by the route).
+    AGENCY = "agency"
+    # No key, where a route lets anyone in (filing, with SW_OPEN_FILING in development).
+    ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    kind: PrincipalKind
+    key_id: str
+    agency: RegulatorAgency | None = None
+    customs_code: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names the caller."""
+        if self.kind is PrincipalKind.ENTERPRISE:
+            return f"enterprise:{self.customs_code}"
+        if self.kind is PrincipalKind.REGULATOR:
+            return f"regulator:{self.agency}:{self.key_id}"
+        return f"{self.kind.value}:{self.key_id}"
+
+    @property
+    def scope(self) -> str:
+        """Whose idempotency keys these are: an enterprise's keys share them, so a retry
+        with a rotated key still finds the first answer."""
+        if self.kind is PrincipalKind.ENTERPRISE:
+            return f"enterprise:{self.customs_code}"
+        return f"key:{self.key_id}"
+
+    @property
+    def owner(self) -> str:
+        """Who owns what this caller registers (webhook endpoints): the enterprise, the
+        regulator's agency, or the admins together."""
+        if self.kind is PrincipalKind.ENTERPRISE:
+            return f"enterprise:{self.customs_code}"
+        if self.kind is PrincipalKind.REGULATOR:
+            return f"regulator:{self.agency}"
+        return self.kind.value
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.kind in (PrincipalKind.ADMIN, PrincipalKind.REGULATOR)
+
+    @property
+    def sees_personal_data(self) -> bool:
+        """Buyers' ID and phone numbers are shown unmasked to regulators only."""
+        return self.kind is PrincipalKind.REGULATOR
+
+    def only_own(self) -> str | None:
+        """The customs code an enterprise's reads are limited to; None for everyone else."""
+        return self.customs_code if self.kind is PrincipalKind.ENTERPRISE else None
+
+
+ANONYMOUS = Principal(PrincipalKind.ANONYMOUS, "anonymous")
+BOOTSTRAP_KEY_ID = "bootstrap"
+
+
+def principal_of(holder: keys.KeyHolder) -> Principal | None:
+    key = holder.key
+    kind = KeyKind(key.kind)
+    if kind is KeyKind.ENTERPRISE:
+        if holder.enterprise is None:
+            return None
+        return Principal(PrincipalKind.ENTERPRISE, key.id, customs_code=key.customs_code)
+    if kind is KeyKind.REGULATOR:
+        return Principal(PrincipalKind.REGULATOR, key.id, agency=RegulatorAgency(key.agency or ""))
+    return Principal(PrincipalKind.ADMIN, key.id)
+
+
+class Authenticator:
+    """Keys to principals, with a short-lived cache in front of the database."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.ttl = settings.key_cache_seconds
+        bootstrap = settings.bootstrap_admin_key
+        self.bootstrap_hash = keys.hash_key(bootstrap) if bootstrap else None
+        self._cache: dict[str, tuple[float, Principal | None]] = {}
+        self._lock = threading.Lock()
+
+    async def authenticate(self, authorization: str | None) -> Principal:
+        if not authorization:
+            raise Unauthenticated(
+                "Send an API key: Authorization: Bearer <key>.",
+                "请在 Authorization 头中提供 API 密钥（Bearer <key>）。",
+            )
+        scheme, _, plain = authorization.partition(" ")
+        plain = plain.strip()
+        if scheme.lower() != "bearer" or not plain or len(plain) > 200:
+            raise Unauthenticated(
+                "The Authorization header must be 'Bearer <key>'.",
+                "Authorization 头的格式应为 'Bearer <key>'。",
+            )
+        key_hash = keys.hash_key(plain)
+        if self.bootstrap_hash is not None and hmac.compare_digest(key_hash, self.bootstrap_hash):
+            return Principal(PrincipalKind.ADMIN, BOOTSTRAP_KEY_ID)
+        now = time.monotonic()
+        cached = self._cache.get(key_hash)
+        if cached is not None and cached[0] > now:
+            principal = cached[1]
+        else:
+            holder = await run_in_threadpool(keys.find_active, self.engine, key_hash)
+            principal = principal_of(holder) if holder else None
+            with self._lock:
+                if len(self._cache) > 100_000:
+                    self._cache.clear()
+                self._cache[key_hash] = (now + self.ttl, principal)
+        if principal is None:
+            raise Unauthenticated(
+                "This API key is not valid (unknown or revoked).", "API 密钥无效（未知或已吊销）。"
+            )
+        return principal
+
+    def forget(self, key_id: str) -> None:
+        """A key was revoked here: stop honouring it at once in this process."""
+        with self._lock:
+            for key_hash, (_, principal) in list(self._cache.items()):
+                if principal is not None and principal.key_id == key_id:
+                    del self._cache[key_hash]
+
+
+class Cost(StrEnum):
+    """Which rate limit a route counts against."""
+
+    DEFAULT = "default"
+    # Statistics, exports and audit verification scan a lot of data.
+    HEAVY = "heavy"
+
+
+class RateLimits:
+    """Per-key limits (``limits`` sliding windows). Storage is in-process by default; give
+    ``SW_RATE_LIMIT_STORAGE`` a Redis URL to share the counts between replicas."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.enabled = settings.rate_limit_enabled
+        self.limiter = SlidingWindowCounterRateLimiter(
+            storage_from_string(settings.rate_limit_storage)
+        )
+        self.items: dict[Cost, list[RateLimitItem]] = {
+            Cost.DEFAULT: parse_many(settings.rate_limit),
+            Cost.HEAVY: parse_many(settings.rate_limit_heavy),
+        }
+
+    def hit(self, cost: Cost, who: str) -> None:
+        if not self.enabled:
+            return
+        for item in self.items[cost]:
+            if not self.limiter.hit(item, cost.value, who):
+                reset_at, _ = self.limiter.get_window_stats(item, cost.value, who)
+                wait = max(1, math.ceil(reset_at - time.time()))
+                raise RateLimited(wait, str(item))
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """Who may call a route. Object-level checks (an enterprise's own records) are the
+    route's own; this says which kinds of caller get that far."""
+
+    kinds: frozenset[PrincipalKind]
+    # For regulators: which ones (None: all five).
+    regulators: frozenset[RegulatorAgency] | None = None
+    # Anyone, without a key, when SW_OPEN_FILING is on (development only).
+    open_filing: bool = False
+    # No key: the agency's signature over the body, which the route verifies.
+    agency_signed: bool = False
+    cost: Cost = Cost.DEFAULT
+
+    def admits(self, principal: Principal) -> bool:
+        if principal.kind not in self.kinds:
+            return False
+        if principal.kind is PrincipalKind.REGULATOR and self.regulators is not None:
+            return principal.agency in self.regulators
+        return True
+
+
+class Access:
+    """The dependency that enforces a route's rule; it leaves the principal on the request."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+
+    async def __call__(self, request: Request) -> Principal:
+        state = request.app.state
+        authorization = request.headers.get("authorization")
+        settings: Settings = state.settings
+        if self.rule.agency_signed:
+            agency = request.path_params.get("agency", "-")
+            principal = Principal(PrincipalKind.AGENCY, f"agency:{agency}")
+            who = principal.key_id
+        elif self.rule.open_filing and settings.open_filing and not authorization:
+            principal = ANONYMOUS
+            who = f"ip:{request.client.host if request.client else '-'}"
+        else:
+            principal = await state.authenticator.authenticate(authorization)
+            who = principal.key_id
+        state.rate_limits.hit(self.rule.cost, who)
+        if not self.rule.admits(principal):
+            raise Forbidden(
+                f"A {principal.kind.value} key may not call {request.method} {request.url.path}.",
+                f"{principal.kind.value} 类密钥无权调用该接口。",
+            )
+        request.state.principal = principal
+        return principal
+
+
+def allow(
+    *kinds: PrincipalKind,
+    regulators: set[RegulatorAgency] | None = None,
+    open_filing: bool = False,
+    cost: Cost = Cost.DEFAULT,
+) -> DependsParam:
+    """A route's access rule, for its ``dependencies=[...]``."""
+    rule = Rule(
+        frozenset(kinds),
+        frozenset(regulators) if regulators is not None else None,
+        open_filing=open_filing,
+        cost=cost,
+    )
+    guard: DependsParam = Depends(Access(rule))
+    return guard
+
+
+def agency_signed() -> DependsParam:
+    """The rule of the receipts route: agencies sign their bodies instead of a key."""
+    guard: DependsParam = Depends(
+        Access(Rule(frozenset({PrincipalKind.AGENCY}), agency_signed=True))
+    )
+    return guard
+
+
+def rule_of(dependencies: list[Any]) -> Rule | None:
+    for dependency in dependencies:
+        call = getattr(dependency, "dependency", None)
+        if isinstance(call, Access):
+            return call.rule
+    return None
+
+
+def current_principal(request: Request) -> Principal:
+    principal: Principal = request.state.principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+# Shorthands for the rules routes use most.
+EVERYONE = (PrincipalKind.ADMIN, PrincipalKind.REGULATOR, PrincipalKind.ENTERPRISE)
+ADMIN = PrincipalKind.ADMIN
+REGULATOR = PrincipalKind.REGULATOR
+ENTERPRISE = PrincipalKind.ENTERPRISE

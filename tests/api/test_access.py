@@ -1,0 +1,345 @@
+"""Who may call what: every /v1 route × every kind of caller, with the status expected.
+
+The table below is written by hand. The test walks the app's own route list, so a route
+added without a row here fails, as does an app route without an access rule."""
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app import demo
+from app.agencies.signing import signed_headers
+from app.main import api_routes, create_app, refuse_routes_without_rules
+from tests.conftest import ADMIN_KEY, Declarations, quiet_settings, register_everywhere
+
+# The callers: no key, the admin, two regulators, the platform of the declarations under
+# test (a party), and another filed platform (not a party).
+CALLERS = ("anonymous", "admin", "customs", "tax", "party", "stranger")
+STRANGER = demo.Filing("3301960099", "宁波另一家跨境电商平台有限公司", ("platform",))
+AGENCY_SECRET = "dev-customs-secret"
+
+
+@dataclass
+class World:
+    client: TestClient
+    declarations: Declarations
+    keys: dict[str, str]  # caller → API key
+    declaration_id: str
+    party_code: str = demo.DEMO_PARTIES.platform.customs_code
+    serial: int = field(default=0)
+
+    def headers(self, caller: str) -> dict[str, str]:
+        if caller == "anonymous":
+            return {}
+        return {"Authorization": f"Bearer {self.keys[caller]}"}
+
+    def as_admin(self, method: str, url: str, **kwargs: Any) -> Any:
+        answer = self.client.request(method, url, headers=self.headers("admin"), **kwargs)
+        assert answer.is_success, answer.text
+        return answer.json()
+
+    def fresh_filing(self) -> dict[str, Any]:
+        self.serial += 1
+        filing = demo.Filing(f"33019{self.serial:05d}", f"新企业{self.serial}", ("logistics",))
+        return filing.body(self.declarations.rng)
+
+    def party_key_id(self) -> str:
+        """A spare key of the party's, to rotate or revoke."""
+        issued = self.as_admin(
+            "POST", "/v1/keys", json={"kind": "enterprise", "customsCode": self.party_code}
+        )
+        key_id: str = issued["id"]
+        return key_id
+
+    def party_webhook_id(self) -> str:
+        answer = self.client.post(
+            "/v1/webhooks",
+            json={"url": "http://127.0.0.1:9/hook", "events": ["declaration.status_changed"]},
+            headers=self.headers("party"),
+        )
+        assert answer.status_code == 201, answer.text
+        endpoint_id: str = answer.json()["id"]
+        return endpoint_id
+
+
+# A request: (method, url, keyword arguments for the client), made fresh for each call.
+Request = tuple[str, str, dict[str, Any]]
+MakeRequest = Callable[[World], Request]
+
+
+def receipts_request(world: World) -> Request:
+    body = json.dumps(
+        {
+            "receipts": [
+                {
+                    "declarationId": world.declaration_id,
+                    "agency": "customs",
+                    "status": "acknowledged",
+                    "sequence": 1,
+                    "decidedAt": "2026-11-27T00:00:00+00:00",
+                }
+            ]
+        }
+    ).encode()
+    return "POST", "/v1/receipts/customs", {"content": body}
+
+
+def a_batch(world: World) -> Request:
+    return (
+        "POST",
+        "/v1/declarations/batch",
+        {"json": {"declarations": [world.declarations.valid()]}},
+    )
+
+
+# Route → (how to call it, expected status per caller). Writes get a fresh object each
+# time, so callers do not interfere.
+EVERYONE_READS = {"anonymous": 401, "admin": 200, "customs": 200, "tax": 200}
+REGULATORS_ONLY = EVERYONE_READS | {"party": 403, "stranger": 403}
+TABLE: dict[tuple[str, str], tuple[MakeRequest, dict[str, int]]] = {
+    ("POST", "/v1/enterprises"): (
+        lambda w: ("POST", "/v1/enterprises", {"json": w.fresh_filing()}),
+        {"anonymous": 401, "admin": 201, "customs": 403, "tax": 403, "party": 403, "stranger": 403},
+    ),
+    ("GET", "/v1/enterprises"): (
+        lambda w: ("GET", "/v1/enterprises", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 200},
+    ),
+    ("GET", "/v1/enterprises/{customsCode}"): (
+        lambda w: ("GET", f"/v1/enterprises/{w.party_code}", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 404},
+    ),
+    ("POST", "/v1/declarations"): (
+        lambda w: ("POST", "/v1/declarations", {"json": w.declarations.valid()}),
+        {"anonymous": 401, "admin": 202, "customs": 403, "tax": 403, "party": 202, "stranger": 403},
+    ),
+    ("POST", "/v1/declarations/validate"): (
+        lambda w: ("POST", "/v1/declarations/validate", {"json": w.declarations.valid()}),
+        EVERYONE_READS | {"party": 200, "stranger": 200},
+    ),
+    # A stranger's batch is answered, each item refused as not_a_party (tested below).
+    ("POST", "/v1/declarations/batch"): (
+        a_batch,
+        {"anonymous": 401, "admin": 200, "customs": 403, "tax": 403, "party": 200, "stranger": 200},
+    ),
+    ("GET", "/v1/declarations"): (
+        lambda w: ("GET", "/v1/declarations", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 200},
+    ),
+    ("GET", "/v1/declarations/{declarationId}"): (
+        lambda w: ("GET", f"/v1/declarations/{w.declaration_id}", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 404},
+    ),
+    ("GET", "/v1/declarations/{declarationId}/events"): (
+        lambda w: ("GET", f"/v1/declarations/{w.declaration_id}/events", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 404},
+    ),
+    # Agencies sign their receipts; a key is no signature.
+    ("POST", "/v1/receipts/{agency}"): (
+        receipts_request,
+        {caller: 401 for caller in CALLERS},
+    ),
+    ("POST", "/v1/webhooks"): (
+        lambda w: (
+            "POST",
+            "/v1/webhooks",
+            {"json": {"url": "http://127.0.0.1:9/", "events": ["declaration.status_changed"]}},
+        ),
+        EVERYONE_READS | {"admin": 201, "customs": 201, "tax": 201, "party": 201, "stranger": 201},
+    ),
+    ("GET", "/v1/webhooks"): (
+        lambda w: ("GET", "/v1/webhooks", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 200},
+    ),
+    ("DELETE", "/v1/webhooks/{endpointId}"): (
+        lambda w: ("DELETE", f"/v1/webhooks/{w.party_webhook_id()}", {}),
+        {"anonymous": 401, "admin": 204, "customs": 404, "tax": 404, "party": 204, "stranger": 404},
+    ),
+    ("POST", "/v1/keys"): (
+        lambda w: (
+            "POST",
+            "/v1/keys",
+            {"json": {"kind": "enterprise", "customsCode": w.party_code}},
+        ),
+        {"anonymous": 401, "admin": 201, "customs": 403, "tax": 403, "party": 201, "stranger": 403},
+    ),
+    ("GET", "/v1/keys"): (
+        lambda w: ("GET", "/v1/keys", {}),
+        {"anonymous": 401, "admin": 200, "customs": 403, "tax": 403, "party": 200, "stranger": 200},
+    ),
+    ("POST", "/v1/keys/{keyId}/rotate"): (
+        lambda w: ("POST", f"/v1/keys/{w.party_key_id()}/rotate", {}),
+        {"anonymous": 401, "admin": 201, "customs": 403, "tax": 403, "party": 201, "stranger": 404},
+    ),
+    ("DELETE", "/v1/keys/{keyId}"): (
+        lambda w: ("DELETE", f"/v1/keys/{w.party_key_id()}", {}),
+        {"anonymous": 401, "admin": 204, "customs": 403, "tax": 403, "party": 204, "stranger": 404},
+    ),
+}
+
+
+def route_keys(app: FastAPI) -> Iterator[tuple[str, str]]:
+    for route in api_routes(app):
+        for method in sorted(route.methods):
+            yield method, route.path
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    from app.db import upgrade
+
+    path = tmp_path_factory.mktemp("access") / "access.db"
+    upgrade(f"sqlite:///{path}")
+    settings = quiet_settings(f"sqlite:///{path}", rate_limit_enabled=False)
+    declarations = Declarations(seed=11)
+    with TestClient(create_app(settings)) as client:
+        admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
+        keys = {"admin": ADMIN_KEY}
+        filings = [*declarations.filings(), STRANGER.body(declarations.rng)]
+        for body in filings:
+            answer = client.post("/v1/enterprises", json=body, headers=admin)
+            assert answer.status_code == 201, answer.text
+            if body["customsCode"] == demo.DEMO_PARTIES.platform.customs_code:
+                keys["party"] = answer.json()["apiKey"]["key"]
+            if body["customsCode"] == STRANGER.customs_code:
+                keys["stranger"] = answer.json()["apiKey"]["key"]
+        register_everywhere(client.app.state.engine, [b["customsCode"] for b in filings])  # type: ignore[attr-defined]
+        for agency in ("customs", "tax"):
+            answer = client.post(
+                "/v1/keys", json={"kind": "regulator", "agency": agency}, headers=admin
+            )
+            keys[agency] = answer.json()["key"]
+        declared = client.post("/v1/declarations", json=declarations.valid(), headers=admin)
+        assert declared.status_code == 202, declared.text
+        yield World(client, declarations, keys, declared.json()["id"])
+
+
+def test_every_route_has_a_row_in_the_table(world: World) -> None:
+    app: FastAPI = world.client.app  # type: ignore[assignment]
+    routes = set(route_keys(app))
+    assert routes - TABLE.keys() == set(), "routes without an access row in this table"
+    assert TABLE.keys() - routes == set(), "rows for routes that are gone"
+
+
+@pytest.mark.parametrize("route", sorted(TABLE), ids=lambda r: f"{r[0]} {r[1]}")
+@pytest.mark.parametrize("caller", CALLERS)
+def test_access(world: World, route: tuple[str, str], caller: str) -> None:
+    make, expected = TABLE[route]
+    method, url, kwargs = make(world)
+    answer = world.client.request(method, url, headers=world.headers(caller), **kwargs)
+    assert answer.status_code == expected[caller], answer.text
+    if answer.status_code in (401, 403):
+        assert answer.headers["content-type"] == "application/problem+json"
+
+
+def test_a_signed_receipt_needs_no_key(world: World) -> None:
+    method, url, kwargs = receipts_request(world)
+    headers = signed_headers(AGENCY_SECRET, kwargs["content"])
+    assert world.client.request(method, url, headers=headers, **kwargs).status_code == 200
+
+
+def test_an_app_with_a_route_without_a_rule_does_not_start() -> None:
+    app = create_app(quiet_settings("sqlite://"))
+
+    @app.get("/v1/forgotten")
+    def forgotten() -> dict[str, str]:
+        return {}
+
+    with pytest.raises(RuntimeError, match="forgotten"):
+        refuse_routes_without_rules(app)
+
+
+def test_unknown_and_revoked_keys_are_401(world: World) -> None:
+    assert (
+        world.client.get("/v1/declarations", headers={"Authorization": "Bearer nope"}).status_code
+        == 401
+    )
+    key = world.as_admin("POST", "/v1/keys", json={"kind": "regulator", "agency": "forex"})
+    bearer = {"Authorization": f"Bearer {key['key']}"}
+    assert world.client.get("/v1/declarations", headers=bearer).status_code == 200
+    assert world.client.delete(f"/v1/keys/{key['id']}", headers=world.headers("admin")).is_success
+    answer = world.client.get("/v1/declarations", headers=bearer)
+    assert answer.status_code == 401
+    assert answer.headers["www-authenticate"].startswith("Bearer")
+    assert answer.json()["code"] == "unauthenticated"
+
+
+def test_a_stranger_cannot_see_or_infer_a_partys_declarations(world: World) -> None:
+    stranger = world.headers("stranger")
+    listed = world.client.get("/v1/declarations", headers=stranger).json()
+    assert listed["items"] == []
+    # The same order posted by the stranger: refused as not a party, not as a duplicate.
+    body = world.declarations.valid()
+    assert world.client.post(
+        "/v1/declarations", json=body, headers=world.headers("party")
+    ).is_success
+    answer = world.client.post("/v1/declarations", json=body, headers=stranger)
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "not_a_party"
+    checked = world.client.post("/v1/declarations/validate", json=body, headers=stranger).json()
+    assert [v["code"] for v in checked["violations"]] == ["not_a_party"]
+    batch = world.client.post(
+        "/v1/declarations/batch", json={"declarations": [body]}, headers=stranger
+    ).json()
+    assert batch["results"][0]["outcome"] == "not_a_party"
+    assert "location" not in batch["results"][0]
+
+
+def test_buyers_personal_data_is_masked_for_all_but_regulators(world: World) -> None:
+    url = f"/v1/declarations/{world.declaration_id}"
+    order = {
+        caller: world.client.get(url, headers=world.headers(caller)).json()["documents"]["order"]
+        for caller in ("admin", "customs", "party")
+    }
+    real = order["customs"]["buyerIdNumber"]
+    assert len(real) == 18 and "*" not in real
+    for caller in ("admin", "party"):
+        masked = order[caller]["buyerIdNumber"]
+        assert masked == real[:4] + "*" * 10 + real[-4:]
+        assert "*" in order[caller]["buyerTelephone"]
+    assert "*" not in order["customs"]["buyerTelephone"]
+
+
+def test_an_enterprise_lists_only_its_own_keys_and_filing(world: World) -> None:
+    party = world.headers("party")
+    codes = {k["customsCode"] for k in world.client.get("/v1/keys", headers=party).json()["items"]}
+    assert codes == {world.party_code}
+    filings = world.client.get("/v1/enterprises", headers=party).json()["items"]
+    assert [f["customsCode"] for f in filings] == [world.party_code]
+
+
+def test_an_issued_key_is_shown_once_and_kept_only_as_a_hash(world: World) -> None:
+    headers = world.headers("admin") | {"Idempotency-Key": str(uuid.uuid4())}
+    body = {"kind": "regulator", "agency": "commerce", "label": "commerce desk"}
+    first = world.client.post("/v1/keys", json=body, headers=headers)
+    again = world.client.post("/v1/keys", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["key"].startswith("sw_r_")
+    assert first.json()["key"].startswith(first.json()["prefix"])
+    assert again.json()["key"] is None and again.json()["id"] == first.json()["id"]
+    engine = world.client.app.state.engine  # type: ignore[attr-defined]
+    with engine.connect() as connection:
+        dumped = "\n".join(
+            str(row)
+            for table in ("api_keys", "idempotency_keys")
+            for row in connection.exec_driver_sql(f"SELECT * FROM {table}")
+        )
+    assert first.json()["key"] not in dumped
+
+
+def test_rotating_a_key_revokes_the_old_one(world: World) -> None:
+    issued = world.as_admin(
+        "POST", "/v1/keys", json={"kind": "enterprise", "customsCode": world.party_code}
+    )
+    old = {"Authorization": f"Bearer {issued['key']}"}
+    rotated = world.client.post(f"/v1/keys/{issued['id']}/rotate", headers=old)
+    assert rotated.status_code == 201
+    assert world.client.get("/v1/declarations", headers=old).status_code == 401
+    new = {"Authorization": f"Bearer {rotated.json()['key']}"}
+    assert world.client.get("/v1/declarations", headers=new).status_code == 200
