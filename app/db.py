@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
@@ -70,10 +70,17 @@ def write_session(engine: Engine) -> Iterator[Session]:
             yield session
         return
     writers = _SQLITE_WRITERS.setdefault(engine, threading.Lock())
-    with writers, Session(engine, expire_on_commit=False) as session:
-        # Take SQLite's write lock up front (other processes may write too).
-        session.connection(execution_options={_SQLITE_WRITE: True})
+    # Every transaction of the session takes SQLite's write lock up front (other processes
+    # may write too), including one begun after a rollback.
+    writing = engine.execution_options(**{_SQLITE_WRITE: True})
+    with writers, Session(writing, expire_on_commit=False) as session:
+        session.connection()
         yield session
+
+
+def holds_write_lock(connection: Connection) -> bool:
+    """Whether a SQLite connection's transaction began by taking the write lock."""
+    return bool(connection.get_execution_options().get(_SQLITE_WRITE, False))
 
 
 def alembic_config(url: str) -> Config:
