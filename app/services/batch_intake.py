@@ -21,7 +21,7 @@ from app.errors import DeclarationRefused, DuplicateOrder
 from app.models import BuyerQuota, Declaration, Enterprise, Waybill
 from app.models.types import utcnow
 from app.schemas.declaration import DeclarationSet
-from app.services import intake, rules
+from app.services import audit, intake, rules
 from app.services.violations import RuleViolation
 
 ACCEPTED = "accepted"
@@ -45,18 +45,30 @@ class _RaceLost(Exception):
 BatchItem = DeclarationSet | list[RuleViolation]  # parsed, or its schema violations
 
 
-def declare_batch(engine: Engine, items: Sequence[BatchItem]) -> list[ItemResult]:
+def declare_batch(
+    engine: Engine,
+    items: Sequence[BatchItem],
+    *,
+    actor: str = "system",
+    actors: Sequence[str] | None = None,
+) -> list[ItemResult]:
+    """Decide every item; ``actors``, when given, names each item's actor (declarations
+    grouped from different callers), otherwise ``actor`` declared them all."""
+    if actors is None:
+        actors = [actor] * len(items)
+    elif len(actors) != len(items):
+        raise ValueError("one actor per item")
     try:
-        return _declare_together(engine, items)
+        return _declare_together(engine, items, actors)
     except (_RaceLost, IntegrityError):
-        return [_declare_alone(engine, item) for item in items]
+        return [_declare_alone(engine, item, by) for item, by in zip(items, actors, strict=True)]
 
 
-def _declare_alone(engine: Engine, item: BatchItem) -> ItemResult:
+def _declare_alone(engine: Engine, item: BatchItem, actor: str) -> ItemResult:
     if not isinstance(item, DeclarationSet):
         return ItemResult(INVALID, violations=item)
     try:
-        return ItemResult(ACCEPTED, declaration=intake.declare(engine, item))
+        return ItemResult(ACCEPTED, declaration=intake.declare(engine, item, actor=actor))
     except DuplicateOrder as duplicate:
         existing = str(duplicate.extra.get("location", "")).rsplit("/", 1)[-1]
         return ItemResult(
@@ -74,20 +86,24 @@ class _BatchFacts:
     waybill_used_at: dict[tuple[str, str], datetime]
 
 
-def _declare_together(engine: Engine, items: Sequence[BatchItem]) -> list[ItemResult]:
+def _declare_together(
+    engine: Engine, items: Sequence[BatchItem], actors: Sequence[str]
+) -> list[ItemResult]:
     now = utcnow()
     year = rules.china_year(now)
     cutoff = rules.months_before(now, rules.WAYBILL_REUSE_MONTHS)
     parsed = [item for item in items if isinstance(item, DeclarationSet)]
     results: list[ItemResult] = []
     accepted: list[intake.NewDeclaration] = []
+    accepted_by: list[str] = []
     refused: list[tuple[DeclarationSet, Sequence[RuleViolation]]] = []
+    refused_by: list[str] = []
     with write_session(engine) as session:
         facts = _read_facts(session, parsed, year)
         used = dict(facts.quota_used)
         orders = dict(facts.existing)
         waybills_taken: set[tuple[str, str]] = set()
-        for item in items:
+        for item, actor in zip(items, actors, strict=True):
             if not isinstance(item, DeclarationSet):
                 results.append(ItemResult(INVALID, violations=item))
                 continue
@@ -113,18 +129,21 @@ def _declare_together(engine: Engine, items: Sequence[BatchItem]) -> list[ItemRe
             ]
             if found:
                 refused.append((item, found))
+                refused_by.append(actor)
                 results.append(ItemResult(REFUSED, violations=found))
                 continue
             declaration = intake.new_declaration(item, now)
             accepted.append(declaration)
+            accepted_by.append(actor)
             orders[order_key] = declaration.id
             waybills_taken.add(waybill)
             used[buyer] = used.get(buyer, 0) + declaration.quota_charge
             results.append(ItemResult(ACCEPTED, declaration=declaration))
-        intake.insert_accepted(session, accepted, now)
+        trail = intake.insert_accepted(session, accepted, now, accepted_by)
         _claim_waybills(session, accepted, facts, now)
         _charge_quotas(session, facts.quota_used, used, now)
-        intake.insert_refusals(session, refused, now)
+        trail += intake.insert_refusals(session, refused, now, refused_by)
+        audit.append(session, trail)
         session.commit()
     return results
 

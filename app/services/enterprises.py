@@ -1,7 +1,8 @@
-"""Enterprise filings: file once, look up, list."""
+"""Enterprise filings: file once, look up, list; regulators grade, suspend, revoke."""
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, func, or_
 from sqlalchemy.exc import IntegrityError
@@ -10,10 +11,11 @@ from sqlmodel import col, select
 
 from app.db import dialect_insert, read_session, write_session
 from app.dispatch import outbox
-from app.errors import EnterpriseAlreadyFiled, EnterpriseNotFound
+from app.errors import EnterpriseAlreadyFiled, EnterpriseNotFound, FilingStatusConflict
 from app.models import Enterprise, EnterpriseRegistration
 from app.models.types import utcnow
 from app.schemas.enterprise import CreditGrade, EnterpriseCreate, FilingStatus, Role
+from app.services import audit
 from app.services.clearance import Agency
 from app.services.pagination import decode_cursor, encode_cursor
 
@@ -24,7 +26,9 @@ def enterprise_location(customs_code: str) -> str:
     return f"/v1/enterprises/{customs_code}"
 
 
-def file_enterprise(engine: Engine, filing: EnterpriseCreate) -> Enterprise:
+def file_enterprise(
+    engine: Engine, filing: EnterpriseCreate, *, actor: str = "system"
+) -> Enterprise:
     """Record a filing and queue its registration with every agency. It is ``pending``
     until all of them have registered it, then ``active``."""
     now = utcnow()
@@ -46,12 +50,40 @@ def file_enterprise(engine: Engine, filing: EnterpriseCreate) -> Enterprise:
             session.add(enterprise)
             session.flush()  # a concurrent filing of the same enterprise fails here
             announce_filing(session, enterprise.customs_code, "register", now)
+            audit.append(
+                session, [_entry("filing.created", enterprise, actor, _public(enterprise))]
+            )
             session.commit()
         except IntegrityError:
             session.rollback()
             _refuse_if_filed(session, filing)
             raise
     return enterprise
+
+
+def _public(enterprise: Enterprise) -> dict[str, Any]:
+    """The filing's public fields, as the trail keeps them."""
+    return {
+        "customsCode": enterprise.customs_code,
+        "uscc": enterprise.uscc,
+        "name": enterprise.name,
+        "roles": enterprise.roles.split(),
+        "contactName": enterprise.contact_name,
+        "telephone": enterprise.telephone,
+        "status": enterprise.status,
+        "creditGrade": enterprise.credit_grade,
+    }
+
+
+def _entry(kind: str, enterprise: Enterprise, actor: str, data: dict[str, Any]) -> audit.Entry:
+    return audit.Entry(
+        kind=kind,
+        subject_type="enterprise",
+        subject_id=enterprise.customs_code,
+        actor=actor,
+        data=data,
+        occurred_at=enterprise.updated_at,
+    )
 
 
 def announce_filing(session: Session, customs_code: str, change: str, now: datetime) -> None:
@@ -105,22 +137,42 @@ def record_registrations(engine: Engine, agency: str, numbers: Mapping[str, str]
                 .with_for_update()
             )
         }
+        trail: list[audit.Entry] = []
         for code, number in numbers.items():
             enterprise = filed.get(code)
             if enterprise is None or enterprise.id is None:
                 continue
-            session.connection().execute(
-                dialect_insert(session, EnterpriseRegistration)
-                .values(
-                    enterprise_id=enterprise.id,
-                    agency=agency,
-                    registration_no=number,
-                    registered_at=now,
+            written = (
+                session.connection()
+                .execute(
+                    dialect_insert(session, EnterpriseRegistration)
+                    .values(
+                        enterprise_id=enterprise.id,
+                        agency=agency,
+                        registration_no=number,
+                        registered_at=now,
+                    )
+                    .on_conflict_do_update(
+                        index_elements=["enterprise_id", "agency"],
+                        set_={"registration_no": number},
+                        # An agency repeating a number it gave before changes nothing.
+                        where=col(EnterpriseRegistration.registration_no) != number,
+                    )
+                    .returning(col(EnterpriseRegistration.agency))
                 )
-                .on_conflict_do_update(
-                    index_elements=["enterprise_id", "agency"], set_={"registration_no": number}
-                )
+                .first()
             )
+            if written is not None:
+                trail.append(
+                    audit.Entry(
+                        kind="filing.registered",
+                        subject_type="enterprise",
+                        subject_id=code,
+                        actor=f"agency:{agency}",
+                        data={"agency": agency, "registrationNo": number},
+                        occurred_at=now,
+                    )
+                )
         session.flush()
         for enterprise in filed.values():
             if enterprise.status != FilingStatus.PENDING:
@@ -135,7 +187,90 @@ def record_registrations(engine: Engine, agency: str, numbers: Mapping[str, str]
                 enterprise.updated_at = now
                 # Tell every agency the filing is now active.
                 announce_filing(session, enterprise.customs_code, "active", now)
+                trail.append(_entry("filing.activated", enterprise, "system", {"status": "active"}))
+        session.flush()
+        audit.append(session, trail)
         session.commit()
+
+
+def grade(
+    engine: Engine, customs_code: str, grade: CreditGrade, reason: str, actor: str
+) -> Enterprise:
+    """A regulator sets the enterprise's credit grade (which drives customs' sampling)."""
+    with write_session(engine) as session:
+        enterprise = _locked(session, customs_code)
+        before = enterprise.credit_grade
+        enterprise.credit_grade = grade
+        enterprise.updated_at = utcnow()
+        session.flush()
+        _record_and_announce(
+            session,
+            _entry(
+                "filing.graded", enterprise, actor, {"from": before, "to": grade, "reason": reason}
+            ),
+        )
+        session.commit()
+    return enterprise
+
+
+# A regulator's status changes: (from, to) → what the trail calls it. Revoked is final.
+_STATUS_CHANGES: dict[tuple[FilingStatus, FilingStatus], str] = {
+    (FilingStatus.ACTIVE, FilingStatus.SUSPENDED): "filing.suspended",
+    (FilingStatus.SUSPENDED, FilingStatus.ACTIVE): "filing.reinstated",
+    (FilingStatus.PENDING, FilingStatus.REVOKED): "filing.revoked",
+    (FilingStatus.ACTIVE, FilingStatus.REVOKED): "filing.revoked",
+    (FilingStatus.SUSPENDED, FilingStatus.REVOKED): "filing.revoked",
+}
+
+
+def change_status(
+    engine: Engine, customs_code: str, status: FilingStatus, reason: str, actor: str
+) -> Enterprise:
+    """A regulator suspends, reinstates or revokes a filing. A suspended or revoked
+    enterprise's declarations are refused (``enterprise_inactive``) from then on."""
+    with write_session(engine) as session:
+        enterprise = _locked(session, customs_code)
+        before = FilingStatus(enterprise.status)
+        kind = _STATUS_CHANGES.get((before, status))
+        if kind is None:
+            raise FilingStatusConflict(
+                f"The filing of {enterprise.customs_code} is {before}; it cannot become "
+                f"{status}. Active filings may be suspended or revoked, suspended ones "
+                "reinstated or revoked, pending ones revoked; revocation is final.",
+                f"企业 {enterprise.customs_code} 的备案状态为 {before}，不能变更为 {status}。"
+                "正常备案可暂停或撤销，暂停的备案可恢复或撤销，待生效的备案可撤销；撤销不可恢复。",
+                filingStatus=before.value,
+                requestedStatus=status.value,
+            )
+        enterprise.status = status
+        enterprise.status_reason = reason
+        enterprise.updated_at = utcnow()
+        session.flush()
+        _record_and_announce(
+            session,
+            _entry(kind, enterprise, actor, {"from": before, "to": status, "reason": reason}),
+        )
+        session.commit()
+    return enterprise
+
+
+def _locked(session: Session, customs_code: str) -> Enterprise:
+    enterprise = session.scalars(
+        select(Enterprise)
+        .where(col(Enterprise.customs_code) == customs_code.upper())
+        .with_for_update()
+    ).first()
+    if enterprise is None:
+        raise _not_found(customs_code)
+    return enterprise
+
+
+def _record_and_announce(session: Session, entry: audit.Entry) -> None:
+    """Record a regulator's change, then send the filing as it now stands to every
+    agency. The message is keyed by the change's seq in the trail: one message per
+    change, and each agency can tell which change it is."""
+    (seq,) = audit.append(session, [entry])
+    announce_filing(session, entry.subject_id, f"audit-{seq}", entry.occurred_at)
 
 
 def registrations(engine: Engine, enterprise_ids: Sequence[int]) -> dict[int, dict[str, str]]:
@@ -157,11 +292,15 @@ def get_enterprise(engine: Engine, customs_code: str) -> Enterprise:
             select(Enterprise).where(col(Enterprise.customs_code) == customs_code.upper())
         ).first()
     if enterprise is None:
-        raise EnterpriseNotFound(
-            f"No enterprise is filed with customs code {customs_code!r}.",
-            f"海关编码 {customs_code!r} 没有备案记录。",
-        )
+        raise _not_found(customs_code)
     return enterprise
+
+
+def _not_found(customs_code: str) -> EnterpriseNotFound:
+    return EnterpriseNotFound(
+        f"No enterprise is filed with customs code {customs_code!r}.",
+        f"海关编码 {customs_code!r} 没有备案记录。",
+    )
 
 
 def list_enterprises(

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
+from functools import partial
 
 from sqlalchemy import Engine
 
@@ -18,7 +19,8 @@ from app.services import batch_intake
 
 log = logging.getLogger("app.intake")
 
-Waiting = tuple[DeclarationSet, "asyncio.Future[batch_intake.ItemResult]"]
+# A declaration, who declared it, and the caller waiting for its outcome.
+Waiting = tuple[DeclarationSet, str, "asyncio.Future[batch_intake.ItemResult]"]
 
 
 class GroupCommitter:
@@ -28,11 +30,13 @@ class GroupCommitter:
         self._queue: asyncio.Queue[Waiting] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
 
-    async def declare(self, ds: DeclarationSet) -> batch_intake.ItemResult:
+    async def declare(
+        self, ds: DeclarationSet, *, actor: str = "system"
+    ) -> batch_intake.ItemResult:
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="group-commit")
         future: asyncio.Future[batch_intake.ItemResult] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((ds, future))
+        self._queue.put_nowait((ds, actor, future))
         return await future
 
     async def _run(self) -> None:
@@ -43,18 +47,23 @@ class GroupCommitter:
             await self._decide(group)
 
     async def _decide(self, group: Sequence[Waiting]) -> None:
-        live = [(ds, future) for ds, future in group if not future.cancelled()]
+        live = [(ds, actor, future) for ds, actor, future in group if not future.cancelled()]
         try:
             results = await asyncio.to_thread(
-                batch_intake.declare_batch, self.engine, [ds for ds, _ in live]
+                partial(
+                    batch_intake.declare_batch,
+                    self.engine,
+                    [ds for ds, _, _ in live],
+                    actors=[actor for _, actor, _ in live],
+                )
             )
         except Exception as error:  # every caller gets the failure, none is left waiting
             log.exception("a group of %d declarations failed", len(live))
-            for _, future in live:
+            for _, _, future in live:
                 if not future.done():
                     future.set_exception(error)
             return
-        for (_, future), result in zip(live, results, strict=True):
+        for (_, _, future), result in zip(live, results, strict=True):
             if not future.done():
                 future.set_result(result)
 

@@ -34,7 +34,7 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.schemas.declaration import DeclarationSet
-from app.services import rules
+from app.services import audit, rules
 from app.services.clearance import CEB_STATUS, Agency, AgencyStatus, ClearanceStatus
 from app.services.violations import RuleCode, RuleViolation, violation
 
@@ -208,7 +208,7 @@ def new_declaration(ds: DeclarationSet, now: datetime) -> NewDeclaration:
     )
 
 
-def declare(engine: Engine, ds: DeclarationSet) -> NewDeclaration:
+def declare(engine: Engine, ds: DeclarationSet, *, actor: str = "system") -> NewDeclaration:
     """Accept the declaration or raise ``DuplicateOrder`` / ``DeclarationRefused``."""
     now = utcnow()
     with write_session(engine) as session:
@@ -217,12 +217,12 @@ def declare(engine: Engine, ds: DeclarationSet) -> NewDeclaration:
             raise duplicate_order(ds, facts.existing_id)
         found = check_all(ds, facts)
         if found:
-            insert_refusals(session, [(ds, found)], now)
+            audit.append(session, insert_refusals(session, [(ds, found)], now, [actor]))
             session.commit()
             raise DeclarationRefused(found)
         declaration = new_declaration(ds, now)
         try:
-            insert_accepted(session, [declaration], now)
+            trail = insert_accepted(session, [declaration], now, [actor])
         except IntegrityError:
             # Another request declared the same order between our read and our insert.
             session.rollback()
@@ -240,19 +240,25 @@ def declare(engine: Engine, ds: DeclarationSet) -> NewDeclaration:
         )
         if lost_race:
             session.rollback()
-            insert_refusals(session, [(ds, lost_race)], now)
+            audit.append(session, insert_refusals(session, [(ds, lost_race)], now, [actor]))
             session.commit()
             raise DeclarationRefused(lost_race)
+        audit.append(session, trail)
         session.commit()
         return declaration
 
 
-def insert_accepted(session: Session, accepted: Sequence[NewDeclaration], now: datetime) -> None:
+def insert_accepted(
+    session: Session, accepted: Sequence[NewDeclaration], now: datetime, actors: Sequence[str]
+) -> list[audit.Entry]:
     """Write declarations, their agency parts, first events and outbox messages. Plain
     multi-row inserts, not the ORM's unit of work: this is the hot path of intake. The
-    unique (ebpCode, orderNo) is decided by the first statement."""
+    unique (ebpCode, orderNo) is decided by the first statement.
+
+    Returns the audit entries of the acceptances (one per declaration, by its actor), for
+    the caller to append last, just before it commits."""
     if not accepted:
-        return
+        return []
     connection = session.connection()
     connection.execute(insert(Declaration), [d.row() for d in accepted])
     connection.execute(
@@ -314,6 +320,37 @@ def insert_accepted(session: Session, accepted: Sequence[NewDeclaration], now: d
         ],
         now=now,
     )
+    return [
+        audit.Entry(
+            kind="declaration.accepted",
+            subject_type="declaration",
+            subject_id=d.id,
+            actor=actor,
+            data=_accepted_data(d),
+            occurred_at=now,
+        )
+        for d, actor in zip(accepted, actors, strict=True)
+    ]
+
+
+def _accepted_data(d: NewDeclaration) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "ebpCode": d.ebp_code,
+        "ebcCode": d.ebc_code,
+        "payCode": d.pay_code,
+        "logisticsCode": d.logistics_code,
+        "orderNo": d.order_no,
+        "logisticsNo": d.logistics_no,
+        "tradeMode": d.trade_mode,
+        "status": d.status,
+        "cebStatus": d.ceb_status,
+        "dutiableValue": d.dutiable_value,
+        "createdAt": d.created_at,
+        # The documents themselves stay out of the trail (they hold buyers' personal
+        # data); their hash ties the trail to exactly what was declared.
+        "documentsSha256": audit.sha256_hex(audit.canonical(d.documents)),
+    }
 
 
 def _claim_waybill(
@@ -370,10 +407,12 @@ def insert_refusals(
     session: Session,
     refused: Sequence[tuple[DeclarationSet, Sequence[RuleViolation]]],
     now: datetime,
-) -> None:
-    """Keep refused declarations and why, for counting and for regulators."""
+    actors: Sequence[str],
+) -> list[audit.Entry]:
+    """Keep refused declarations and why, for counting and for regulators. Returns their
+    audit entries, for the caller to append just before it commits."""
     if not refused:
-        return
+        return []
     connection = session.connection()
     ids = connection.scalars(
         insert(Refusal).returning(col(Refusal.id), sort_by_parameter_order=True),
@@ -398,3 +437,21 @@ def insert_refusals(
             for code in sorted({str(v.code) for v in found})
         ],
     )
+    return [
+        audit.Entry(
+            kind="declaration.refused",
+            # The refusal's id, not "ebpCode/orderNo": that can run to 79 characters,
+            # more than a subject id holds, and the same order may be refused more than
+            # once; the order is in the data, for looking it up.
+            subject_type="declaration",
+            subject_id=f"refusal:{refusal_id}",
+            actor=actor,
+            data={
+                "ebpCode": ds.order.ebpCode,
+                "orderNo": ds.order.orderNo,
+                "codes": sorted({str(v.code) for v in found}),
+            },
+            occurred_at=now,
+        )
+        for refusal_id, (ds, found), actor in zip(ids, refused, actors, strict=True)
+    ]

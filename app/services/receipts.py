@@ -15,7 +15,7 @@ from app.agencies.wire import Receipt
 from app.db import write_session
 from app.models import BuyerQuota, Declaration, DeclarationAgency, DeclarationEvent
 from app.models.types import utcnow
-from app.services import webhooks
+from app.services import audit, webhooks
 from app.services.clearance import (
     CEB_STATUS,
     FINAL,
@@ -59,6 +59,7 @@ def apply_receipts(engine: Engine, receipts: Sequence[Receipt]) -> ReceiptOutcom
         ):
             parts.setdefault(row.declaration_id, {})[row.agency] = row
         changed: list[tuple[Declaration, ClearanceStatus]] = []
+        trail: list[audit.Entry] = []
         for receipt in sorted(receipts, key=lambda r: (r.declarationId, r.sequence)):
             declaration = declarations.get(receipt.declarationId)
             part = parts.get(receipt.declarationId, {}).get(receipt.agency.value)
@@ -92,19 +93,38 @@ def apply_receipts(engine: Engine, receipts: Sequence[Receipt]) -> ReceiptOutcom
                 if after in RELEASES_QUOTA:
                     _release_quota(session, declaration)
             declaration.updated_at = now
-            session.add(
-                DeclarationEvent(
-                    declaration_id=declaration.id,
-                    status=declaration.status,
-                    ceb_status=declaration.ceb_status,
-                    agency=receipt.agency.value,
-                    note=_note(receipt),
-                    created_at=now,
-                )
+            event = DeclarationEvent(
+                declaration_id=declaration.id,
+                status=declaration.status,
+                ceb_status=declaration.ceb_status,
+                agency=receipt.agency.value,
+                note=_note(receipt),
+                created_at=now,
             )
+            session.add(event)
+            trail.append(_audit_entry(event, received))
         webhooks.announce_changes(session, changed, now)
+        session.flush()
+        audit.append(session, trail)
         session.commit()
     return outcome
+
+
+def _audit_entry(event: DeclarationEvent, received: AgencyStatus) -> audit.Entry:
+    return audit.Entry(
+        kind="declaration.status",
+        subject_type="declaration",
+        subject_id=event.declaration_id,
+        actor=f"agency:{event.agency}",
+        data={
+            "status": event.status,
+            "cebStatus": event.ceb_status,
+            "agency": event.agency,
+            "agencyStatus": received.value,
+            "note": event.note,
+        },
+        occurred_at=event.created_at,
+    )
 
 
 def _detail(receipt: Receipt) -> dict[str, Any]:
