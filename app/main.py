@@ -20,10 +20,11 @@ from app.db import make_engine
 from app.dispatch.dispatcher import build_dispatcher
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware, RequestIdFilter
 from app.problems import install_problem_handlers
-from app.routers import declarations, enterprises, health, keys, receipts, webhooks
+from app.routers import declarations, enterprises, health, keys, receipts, regulator, webhooks
 from app.schemas.declaration import DeclarationSet
 from app.schemas.enterprise import EnterpriseCreate
 from app.schemas.keys import ApiKeyCreate
+from app.schemas.regulator import CreditGradeChange, FilingStatusChange
 from app.schemas.responses import DeclarationBatchRequest
 from app.schemas.webhook import WebhookCreate
 from app.services.group_commit import GroupCommitter
@@ -44,6 +45,8 @@ _PARSED_BODIES = (
     DeclarationBatchRequest,
     EnterpriseCreate,
     ApiKeyCreate,
+    CreditGradeChange,
+    FilingStatusChange,
     ReceiptBatch,
     WebhookCreate,
 )
@@ -80,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(receipts.router)
     app.include_router(webhooks.router)
     app.include_router(keys.router)
+    app.include_router(regulator.router)
     app.include_router(health.router)
     refuse_routes_without_rules(app)
     app.add_middleware(

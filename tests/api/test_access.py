@@ -57,6 +57,17 @@ class World:
         key_id: str = issued["id"]
         return key_id
 
+    def suspended_stranger(self) -> str:
+        """The stranger's filing, suspended (by the admin) so that it can be reinstated."""
+        code = STRANGER.customs_code
+        if self.as_admin("GET", f"/v1/enterprises/{code}")["status"] == "active":
+            self.as_admin(
+                "POST",
+                f"/v1/regulator/enterprises/{code}/status",
+                json={"status": "suspended", "reason": "documents missing"},
+            )
+        return code
+
     def party_webhook_id(self) -> str:
         answer = self.client.post(
             "/v1/webhooks",
@@ -181,6 +192,48 @@ TABLE: dict[tuple[str, str], tuple[MakeRequest, dict[str, int]]] = {
         lambda w: ("DELETE", f"/v1/keys/{w.party_key_id()}", {}),
         {"anonymous": 401, "admin": 204, "customs": 403, "tax": 403, "party": 204, "stranger": 404},
     ),
+    ("GET", "/v1/regulator/enterprises"): (
+        lambda w: ("GET", "/v1/regulator/enterprises", {}),
+        REGULATORS_ONLY,
+    ),
+    ("GET", "/v1/regulator/declarations"): (
+        lambda w: ("GET", "/v1/regulator/declarations", {}),
+        REGULATORS_ONLY,
+    ),
+    ("GET", "/v1/regulator/declarations/export"): (
+        lambda w: ("GET", "/v1/regulator/declarations/export", {}),
+        REGULATORS_ONLY,
+    ),
+    ("GET", "/v1/regulator/stats"): (
+        lambda w: ("GET", "/v1/regulator/stats", {}),
+        REGULATORS_ONLY,
+    ),
+    ("GET", "/v1/regulator/feed"): (
+        lambda w: ("GET", "/v1/regulator/feed?after=0", {}),
+        REGULATORS_ONLY,
+    ),
+    ("GET", "/v1/regulator/audit/verify"): (
+        lambda w: ("GET", "/v1/regulator/audit/verify", {}),
+        REGULATORS_ONLY,
+    ),
+    # Customs grades credit; other regulators read only.
+    ("POST", "/v1/regulator/enterprises/{customsCode}/credit-grade"): (
+        lambda w: (
+            "POST",
+            f"/v1/regulator/enterprises/{STRANGER.customs_code}/credit-grade",
+            {"json": {"creditGrade": "advanced", "reason": "audit passed"}},
+        ),
+        REGULATORS_ONLY | {"tax": 403},
+    ),
+    # Customs and commerce suspend and reinstate; the stranger is reinstated each time.
+    ("POST", "/v1/regulator/enterprises/{customsCode}/status"): (
+        lambda w: (
+            "POST",
+            f"/v1/regulator/enterprises/{w.suspended_stranger()}/status",
+            {"json": {"status": "active", "reason": "documents supplied"}},
+        ),
+        REGULATORS_ONLY | {"tax": 403},
+    ),
 }
 
 
@@ -298,7 +351,8 @@ def test_buyers_personal_data_is_masked_for_all_but_regulators(world: World) -> 
         for caller in ("admin", "customs", "party")
     }
     real = order["customs"]["buyerIdNumber"]
-    assert len(real) == 18 and "*" not in real
+    assert len(real) == 18
+    assert "*" not in real
     for caller in ("admin", "party"):
         masked = order[caller]["buyerIdNumber"]
         assert masked == real[:4] + "*" * 10 + real[-4:]
@@ -322,7 +376,8 @@ def test_an_issued_key_is_shown_once_and_kept_only_as_a_hash(world: World) -> No
     assert first.status_code == again.status_code == 201
     assert first.json()["key"].startswith("sw_r_")
     assert first.json()["key"].startswith(first.json()["prefix"])
-    assert again.json()["key"] is None and again.json()["id"] == first.json()["id"]
+    assert again.json()["key"] is None
+    assert again.json()["id"] == first.json()["id"]
     engine = world.client.app.state.engine  # type: ignore[attr-defined]
     with engine.connect() as connection:
         dumped = "\n".join(
