@@ -14,7 +14,7 @@ from app.idempotent import run_idempotent
 from app.routers.declarations import NO_NUL, to_summary
 from app.routers.deps import CursorQuery, EngineDep, LimitQuery, RawBody, SettingsDep, json_body
 from app.routers.deps import page_size as page_size_of
-from app.routers.enterprises import AUTH_PROBLEMS, PROBLEM, to_public, with_registrations
+from app.routers.enterprises import AUTH_PROBLEMS, PROBLEM, with_registrations
 from app.schemas.enterprise import CreditGrade, EnterprisePage, EnterprisePublic, FilingStatus, Role
 from app.schemas.parsing import parse_body
 from app.schemas.regulator import (
@@ -271,7 +271,8 @@ async def grade_enterprise(
             change.reason,
             principal.actor,
         )
-        return JSONResponse(to_public(enterprise).model_dump(mode="json"))
+        (public,) = await with_registrations(engine, [enterprise])
+        return JSONResponse(public.model_dump(mode="json"))
 
     return await run_idempotent(request, body, handle)
 
@@ -307,6 +308,7 @@ async def change_enterprise_status(
             change.reason,
             principal.actor,
         )
-        return JSONResponse(to_public(enterprise).model_dump(mode="json"))
+        (public,) = await with_registrations(engine, [enterprise])
+        return JSONResponse(public.model_dump(mode="json"))
 
     return await run_idempotent(request, body, handle)
