@@ -101,12 +101,13 @@ def _run_on(
     try:
         with service:
             rng = random.Random(settings.seed)
-            file_parties(service.base_url, rng)
+            platform_key = file_parties(service.base_url, rng, service.admin_key)
             declarations = Declarations(
                 host=f"{settings.host}:{settings.port}",
                 run_id=run_id,
                 seed=settings.seed,
                 idempotency_keys=settings.idempotency_keys,
+                api_key=platform_key,
             )
             context = StepContext(
                 settings, service, watch, declarations, postgres=name == "postgres"

@@ -5,6 +5,7 @@ a directory of the benchmark's own. Stopping it stops every process it started."
 import contextlib
 import ctypes
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -58,6 +59,8 @@ class Service:
         self, *, database_url: str, workdir: Path, host: str, port: int, log_level: str
     ) -> None:
         self.database_url = database_url
+        # The admin the benchmark files the parties as; made fresh for each run.
+        self.admin_key = "sw_a_bench_" + secrets.token_urlsafe(32)
         self.host = host
         self.port = port
         self.log_path = workdir / "server.log"
@@ -67,6 +70,7 @@ class Service:
             "SW_PORT": str(port),
             "SW_LOG_LEVEL": log_level,
             "AGENCY_DATA_DIR": str(workdir / "agency-data"),
+            "SW_BOOTSTRAP_ADMIN_KEY": self.admin_key,
         }
         self.process: subprocess.Popen[bytes] | None = None
 

@@ -18,24 +18,36 @@ DECLARATIONS_PER_BUYER = 5
 ACTIVATION_SECONDS = 60
 
 
-def file_parties(base_url: str, rng: random.Random) -> None:
-    """File the demo platform, e-commerce, payment and logistics companies; wait until
-    every agency has registered them."""
-    with httpx.Client(base_url=base_url, timeout=30) as client:
+def file_parties(base_url: str, rng: random.Random, admin_key: str) -> str:
+    """File the demo platform, e-commerce, payment and logistics companies as the admin;
+    wait until every agency has registered them. Returns the platform's API key."""
+    admin = {"Authorization": f"Bearer {admin_key}"}
+    with httpx.Client(base_url=base_url, timeout=30, headers=admin) as client:
         for filing in DEMO_PARTIES.filings():
             answer = client.post("/v1/enterprises", json=filing.body(rng))
             if answer.status_code not in (201, 409):
                 raise RuntimeError(f"filing {filing.customs_code} failed: {answer.text}")
         codes = [f.customs_code for f in DEMO_PARTIES.filings()]
         wait_until_active(client, codes, ACTIVATION_SECONDS)
+        issued = client.post(
+            "/v1/keys",
+            json={"kind": "enterprise", "customsCode": DEMO_PARTIES.platform.customs_code},
+        )
+        if issued.status_code != 201:
+            raise RuntimeError(f"issuing the platform's key failed: {issued.text}")
+        key: str = issued.json()["key"]
+        return key
 
 
 class Declarations:
     """Request bytes of ``POST /v1/declarations``, numbered through the run so that every
     orderNo and logisticsNo is unique."""
 
-    def __init__(self, *, host: str, run_id: str, seed: int, idempotency_keys: bool) -> None:
+    def __init__(
+        self, *, host: str, run_id: str, seed: int, idempotency_keys: bool, api_key: str
+    ) -> None:
         self.host = host
+        self.api_key = api_key
         self.run_id = run_id
         self.rng = random.Random(seed)
         self.idempotency_keys = idempotency_keys
@@ -64,7 +76,7 @@ class Declarations:
             logistics_no=f"SF{self.run_id}{self.serial:08d}",
             buyer=buyer,
         )
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {self.api_key}"}
         if self.idempotency_keys:
             headers["Idempotency-Key"] = str(uuid.UUID(int=self.rng.getrandbits(128)))
         raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
