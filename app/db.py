@@ -1,5 +1,7 @@
 """Engines, sessions and migrations for SQLite (default) and PostgreSQL."""
 
+import fcntl
+import os
 import threading
 import weakref
 from collections.abc import Iterator
@@ -57,9 +59,36 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-# SQLite has one writer at a time. Writers of this process queue on a lock of ours, in
-# turn, rather than in SQLite's busy handler, which sleeps in steps of up to 100 ms.
-_SQLITE_WRITERS: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
+class _WriterTurn:
+    """SQLite has one writer at a time. Writers queue on a lock of ours, in turn, rather
+    than in SQLite's busy handler, which sleeps in steps of up to 100 ms: a thread lock
+    for this process's writers, then an ``flock`` on a file beside the database for the
+    other processes' (API workers, outbox workers), which the kernel hands over at once."""
+
+    def __init__(self, database: str | None) -> None:
+        self.threads = threading.Lock()
+        self.fd: int | None = None
+        if database and database != ":memory:" and not database.startswith("file:"):
+            self.fd = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self.threads:
+            if self.fd is None:
+                yield
+                return
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+    def __del__(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+
+
+_SQLITE_WRITERS: "weakref.WeakKeyDictionary[Engine, _WriterTurn]" = weakref.WeakKeyDictionary()
 
 
 @contextmanager
@@ -69,11 +98,13 @@ def write_session(engine: Engine) -> Iterator[Session]:
         with Session(engine, expire_on_commit=False) as session:
             yield session
         return
-    writers = _SQLITE_WRITERS.setdefault(engine, threading.Lock())
+    turn = _SQLITE_WRITERS.get(engine)
+    if turn is None:
+        turn = _SQLITE_WRITERS.setdefault(engine, _WriterTurn(engine.url.database))
     # Every transaction of the session takes SQLite's write lock up front (other processes
     # may write too), including one begun after a rollback.
     writing = engine.execution_options(**{_SQLITE_WRITE: True})
-    with writers, Session(writing, expire_on_commit=False) as session:
+    with turn(), Session(writing, expire_on_commit=False) as session:
         session.connection()
         yield session
 
