@@ -88,3 +88,31 @@ def test_every_field_and_the_previous_hash_count() -> None:
     for field, value in changed.items():
         assert audit.row_hash(audit.GENESIS, **(row | {field: value})) != base, field
     assert audit.row_hash("f" * 64, **row) != base
+
+
+@pytest.mark.parametrize("odd", ['say "hi"', "back\\slash", "new\nline\t", "\u2028 \x00 😀", ""])
+def test_the_hash_spells_any_text_as_canonical_json_does(odd: str) -> None:
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    fields: dict[str, Any] = {
+        "seq": 1,
+        "occurredAt": audit.iso_time(at),
+        "kind": odd,
+        "subjectType": odd,
+        "subjectId": odd,
+        "actor": odd,
+        "data": audit.canonical({"note": odd}),
+    }
+    expected = audit.sha256_hex(audit.GENESIS + audit.canonical(fields))
+    assert (
+        audit.row_hash(
+            audit.GENESIS,
+            seq=1,
+            occurred_at=at,
+            kind=odd,
+            subject_type=odd,
+            subject_id=odd,
+            actor=odd,
+            data=fields["data"],
+        )
+        == expected
+    )
