@@ -19,7 +19,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.dispatch.dispatcher import build_dispatcher
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware, RequestIdFilter
-from app.problems import install_problem_handlers
+from app.problems import PROBLEM_JSON, install_problem_handlers
 from app.routers import declarations, enterprises, health, keys, receipts, regulator, webhooks
 from app.schemas.declaration import DeclarationSet
 from app.schemas.enterprise import EnterpriseCreate
@@ -155,7 +155,29 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     for name, schema in parsed.get("$defs", {}).items():
         schemas.setdefault(name, schema)
+    _errors_as_problems(spec)
     return spec
+
+
+_FASTAPI_VALIDATION_ERROR = {"$ref": "#/components/schemas/HTTPValidationError"}
+
+
+def _errors_as_problems(spec: dict[str, Any]) -> None:
+    """Every error answer is ``application/problem+json`` with the ``Problem`` schema
+    (``app.problems``): the spec says so, for the errors routes declare and for the 422
+    FastAPI adds to routes with parameters, which describes a body the app never sends."""
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {})
+                default = content.get("application/json", {}).get("schema")
+                if PROBLEM_JSON in content or default == _FASTAPI_VALIDATION_ERROR:
+                    response["content"] = {
+                        PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                    }
+    schemas = spec["components"]["schemas"]
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
 
 
 def configure_logging(level: str) -> None:

@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from app.errors import DomainError, HttpError, InvalidRequest, NotFound
 from app.request_context import current_request_id
@@ -33,6 +34,19 @@ _HTTP_CODES: dict[int, tuple[str, str, str]] = {
 }
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the path answers. Starlette's 405 names only the first route that
+    matched the path, but each method of a path is a route of its own here."""
+    path = request.url.path
+    methods = {
+        method
+        for route in request.app.router.routes
+        if isinstance(route, Route) and route.methods and route.path_regex.fullmatch(path)
+        for method in route.methods
+    }
+    return sorted(methods)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> ProblemResponse:
@@ -44,7 +58,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(InvalidRequest(violations))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> ProblemResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> ProblemResponse:
         if exc.status_code == 404:
             error: DomainError = NotFound("No such resource.", "资源不存在。")
         else:
@@ -56,6 +70,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         response = problem_response(error)
         if exc.headers:
             response.headers.update(exc.headers)
+        if exc.status_code == 405:
+            response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
 
     @app.exception_handler(Exception)

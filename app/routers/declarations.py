@@ -10,6 +10,8 @@ from app.errors import DeclarationRefused, InvalidRequest, NotAParty
 from app.idempotent import run_idempotent
 from app.models import Declaration
 from app.routers.deps import (
+    CreatedFromQuery,
+    CreatedToQuery,
     CursorQuery,
     EngineDep,
     LimitQuery,
@@ -240,10 +242,8 @@ async def list_declarations(
     ebpCode: Annotated[str | None, Query(max_length=18, pattern=NO_NUL)] = None,
     orderNo: Annotated[str | None, Query(max_length=60, pattern=NO_NUL)] = None,
     status: Annotated[ClearanceStatus | None, Query()] = None,
-    createdFrom: Annotated[
-        datetime | None, Query(description="Created at or after (ISO 8601).")
-    ] = None,
-    createdTo: Annotated[datetime | None, Query(description="Created before (ISO 8601).")] = None,
+    createdFrom: CreatedFromQuery = None,
+    createdTo: CreatedToQuery = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = None,
 ) -> DeclarationPage:

@@ -1,8 +1,12 @@
 """Dependencies shared by the routers."""
 
+import re
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import Engine
 
 from app.config import Settings
@@ -39,6 +43,25 @@ CursorQuery = Annotated[
 LimitQuery = Annotated[
     int | None, Query(ge=1, description="Page size; the service caps it (default 50, max 200).")
 ]
+
+_ISO_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}")
+
+
+def _iso_date_time(value: Any) -> Any:
+    """A date and time as ISO 8601 text. pydantic alone would also take a bare date or a
+    number of seconds since 1970, which the spec (``format: date-time``) does not."""
+    if isinstance(value, str) and not _ISO_DATE_TIME.match(value):
+        raise PydanticCustomError(
+            "datetime_parsing", "Input should be an ISO 8601 date and time, e.g. 2026-11-27T10:30Z"
+        )
+    return value
+
+
+DateTimeQuery = Annotated[datetime, BeforeValidator(_iso_date_time)]
+CreatedFromQuery = Annotated[
+    DateTimeQuery | None, Query(description="Created at or after (ISO 8601).")
+]
+CreatedToQuery = Annotated[DateTimeQuery | None, Query(description="Created before (ISO 8601).")]
 
 
 def page_size(settings: Settings, limit: int | None) -> int:

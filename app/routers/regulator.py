@@ -12,7 +12,16 @@ from app.auth import ADMIN, REGULATOR, Cost, PrincipalDep, allow
 from app.errors import InvalidRequest
 from app.idempotent import run_idempotent
 from app.routers.declarations import NO_NUL, to_summary
-from app.routers.deps import CursorQuery, EngineDep, LimitQuery, RawBody, SettingsDep, json_body
+from app.routers.deps import (
+    CreatedFromQuery,
+    CreatedToQuery,
+    CursorQuery,
+    EngineDep,
+    LimitQuery,
+    RawBody,
+    SettingsDep,
+    json_body,
+)
 from app.routers.deps import page_size as page_size_of
 from app.routers.enterprises import AUTH_PROBLEMS, PROBLEM, with_registrations
 from app.schemas.enterprise import CreditGrade, EnterprisePage, EnterprisePublic, FilingStatus, Role
@@ -35,8 +44,6 @@ router = APIRouter(prefix="/v1/regulator", tags=["regulators"])
 READ = allow(ADMIN, REGULATOR)
 HEAVY = allow(ADMIN, REGULATOR, cost=Cost.HEAVY)
 CustomsCodePath = Annotated[str, Path(min_length=1, max_length=20, pattern=r"^[0-9A-Za-z]+$")]
-CreatedFrom = Annotated[datetime | None, Query(description="Created at or after (ISO 8601).")]
-CreatedTo = Annotated[datetime | None, Query(description="Created before (ISO 8601).")]
 RESPONSES = {**AUTH_PROBLEMS, 400: PROBLEM, 422: PROBLEM}
 
 
@@ -78,8 +85,8 @@ async def list_enterprises(
     role: Annotated[Role | None, Query()] = None,
     status: Annotated[FilingStatus | None, Query()] = None,
     creditGrade: Annotated[CreditGrade | None, Query()] = None,
-    createdFrom: CreatedFrom = None,
-    createdTo: CreatedTo = None,
+    createdFrom: CreatedFromQuery = None,
+    createdTo: CreatedToQuery = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = None,
 ) -> EnterprisePage:
@@ -120,8 +127,8 @@ async def list_declarations(
     creditGrade: Annotated[
         CreditGrade | None, Query(description="The platform's credit grade.")
     ] = None,
-    createdFrom: CreatedFrom = None,
-    createdTo: CreatedTo = None,
+    createdFrom: CreatedFromQuery = None,
+    createdTo: CreatedToQuery = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = None,
 ) -> DeclarationPage:
@@ -159,8 +166,8 @@ async def list_declarations(
 )
 async def export_declarations(
     engine: EngineDep,
-    createdFrom: CreatedFrom = None,
-    createdTo: CreatedTo = None,
+    createdFrom: CreatedFromQuery = None,
+    createdTo: CreatedToQuery = None,
     format: Annotated[Literal["csv", "ndjson"], Query()] = "csv",
 ) -> StreamingResponse:
     start, end = _range(createdFrom, createdTo)
@@ -187,7 +194,7 @@ async def export_declarations(
     responses=RESPONSES,
 )
 async def get_stats(
-    engine: EngineDep, createdFrom: CreatedFrom = None, createdTo: CreatedTo = None
+    engine: EngineDep, createdFrom: CreatedFromQuery = None, createdTo: CreatedToQuery = None
 ) -> stats.Stats:
     start, end = _range(createdFrom, createdTo)
     return await run_in_threadpool(stats.compute, engine, start, end)

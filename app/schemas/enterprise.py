@@ -58,7 +58,13 @@ def _roles(value: list[Role]) -> list[Role]:
 
 
 USCC = Annotated[str, StringConstraints(max_length=30), AfterValidator(_uscc)]
-CustomsCode = Annotated[str, StringConstraints(max_length=20), AfterValidator(_customs_code)]
+# Surrounding spaces and lower case are forgiven; the spec says so.
+CustomsCode = Annotated[
+    str,
+    StringConstraints(max_length=20),
+    AfterValidator(_customs_code),
+    Field(json_schema_extra={"pattern": r"^\s*[0-9A-Za-z]{10}\s*$"}),
+]
 
 
 class EnterpriseCreate(BaseModel):

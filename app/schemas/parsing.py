@@ -83,9 +83,10 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number in JSON")
 
 
-def load_json(raw: bytes) -> Any:
-    """JSON with every non-integer number as an exact ``Decimal``, and no text that could
-    not be stored (NUL characters, unpaired surrogates)."""
+def load_json(raw: bytes, *, storable: bool = True) -> Any:
+    """JSON with every non-integer number as an exact ``Decimal``, and (unless
+    ``storable`` is false: the caller checks parts with ``unstorable_text``) no text that
+    could not be stored (NUL characters, unpaired surrogates)."""
     try:
         document = json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
     except (ValueError, RecursionError) as exc:
@@ -100,14 +101,18 @@ def load_json(raw: bytes) -> Any:
             ]
         ) from None
     # Such text can only arrive as \\u escapes: look closer only when the raw body has one.
-    if _SUSPECT_ESCAPE.search(raw):
-        unstorable = list(_unstorable_text(document, []))
+    if storable and _SUSPECT_ESCAPE.search(raw):
+        unstorable = unstorable_text(document, [])
         if unstorable:
             raise InvalidRequest(unstorable)
     return document
 
 
 _SUSPECT_ESCAPE = re.compile(rb"\\u(0000|[dD][89a-fA-F])")
+
+
+def unstorable_text(value: Any, path: list[str | int]) -> list[RuleViolation]:
+    return list(_unstorable_text(value, path))
 
 
 def _unstorable_text(value: Any, path: list[str | int]) -> Iterator[RuleViolation]:
@@ -156,11 +161,17 @@ def parse_batch(model: type[M], raw: bytes) -> list[M | list[RuleViolation]]:
     """A batch body ``{"declarations": [...]}``: each item parsed on its own, so that one
     malformed item is reported (pointers into the whole body) without sinking the rest."""
     try:
-        envelope = _Envelope.model_validate(load_json(raw))
+        envelope = _Envelope.model_validate(load_json(raw, storable=False))
     except ValidationError as exc:
         raise InvalidRequest(violations_from(exc.errors(include_url=False))) from None
+    suspect = _SUSPECT_ESCAPE.search(raw) is not None
     parsed: list[M | list[RuleViolation]] = []
     for index, item in enumerate(envelope.declarations):
+        # Text that cannot be stored refuses its own item only, like any other problem.
+        unstorable = unstorable_text(item, ["declarations", index]) if suspect else []
+        if unstorable:
+            parsed.append(unstorable)
+            continue
         try:
             parsed.append(model.model_validate(item))
         except ValidationError as exc:

@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.declaration import DeclarationSet
 from app.schemas.pages import Page
@@ -100,6 +100,9 @@ class ValidationResult(BaseModel):
 
 class DeclarationBatchRequest(BaseModel):
     """Up to 100 declarations, as a CEB message carries up to 100 business records."""
+
+    # As the envelope is parsed (``app.schemas.parsing``): nothing beside the list.
+    model_config = ConfigDict(extra="forbid")
 
     declarations: list[DeclarationSet] = Field(min_length=1, max_length=100)
 
