@@ -1,0 +1,186 @@
+"""Schema-driven tests: schemathesis calls every operation of the published spec with
+generated requests, as each kind of caller, and runs all its default checks on the
+answers — no server errors, and nothing the spec does not describe (status codes, content
+types, headers, bodies; invalid requests refused, valid ones not).
+
+The service runs in-process on a migrated SQLite database, seeded through the API with
+filed enterprises, keys and accepted declarations, so generated calls meet real records
+in lists, statistics, exports and the feed. Generation is deterministic (a fixed seed, no
+example database), so a failure here fails the same way on every run."""
+
+import copy
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from schemathesis.python import asgi
+
+from app import demo
+from app.db import upgrade
+from app.main import create_app
+from tests.conftest import ADMIN_KEY, Declarations, quiet_settings, register_everywhere
+
+# The kinds of caller; each runs every operation.
+PRINCIPALS = ("admin", "regulator", "enterprise", "anonymous")
+PLATFORM = demo.DEMO_PARTIES.platform.customs_code
+# Generated cases per operation and caller in the fuzzing phase. The admin, who passes
+# every access rule, also runs the coverage phase: boundary values, and each constraint
+# of each parameter and body field broken in turn. The other callers run the examples and
+# fuzzing phases; most of their calls stop at the access rule (401, 403) anyway.
+MAX_EXAMPLES = 10
+# What schemathesis expects for a request the schema allows (its default)…
+ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
+# …and the documented refusals of schema-valid requests, where the rule is not one a JSON
+# schema can state: page cursors are opaque tokens the service issued (400
+# invalid_cursor for any other); filings need a USCC with a valid check character, keys a
+# kind with its agency or customs code, declarations the business rules (422); statistics
+# and exports need createdFrom before createdTo (422 range_empty).
+ALSO_REFUSED = {
+    "GET /v1/enterprises": ["400"],
+    "GET /v1/declarations": ["400"],
+    "GET /v1/declarations/{declarationId}/events": ["400"],
+    "GET /v1/regulator/enterprises": ["400"],
+    "GET /v1/regulator/declarations": ["400"],
+    "POST /v1/enterprises": ["422"],
+    "POST /v1/keys": ["422"],
+    "POST /v1/declarations": ["422"],
+    "GET /v1/regulator/stats": ["422"],
+    "GET /v1/regulator/declarations/export": ["422"],
+}
+# /validate and /batch answer 200 to declarations that break the schema, by design:
+# /validate reports the problems as its result ("always 200"), and a batch refuses each
+# bad item on its own, in a 200 answer, rather than sinking the batch. So the check that
+# schema-violating requests are refused does not apply to them (a batch's envelope is
+# still refused with 422, tested in tests/api/test_batch.py). Their body is the same
+# DeclarationSet as POST /v1/declarations, whose coverage phase already breaks each of its
+# constraints; doing it three times would triple the run.
+DECLARATION_SETS_ANSWERED_200 = ("POST /v1/declarations/validate", "POST /v1/declarations/batch")
+
+
+def config(coverage: bool) -> schemathesis.Config:
+    operations: dict[str, dict[str, Any]] = {
+        name: {"checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED + also}}}
+        for name, also in ALSO_REFUSED.items()
+    }
+    for name in DECLARATION_SETS_ANSWERED_200:
+        operations[name] = {
+            "checks": {"negative_data_rejection": {"enabled": False}},
+            "phases": {"coverage": {"enabled": False}},
+        }
+    return schemathesis.Config.from_dict(
+        {
+            "seed": 20261127,
+            "generation": {
+                "max-examples": MAX_EXAMPLES,
+                "deterministic": True,
+                "database": "none",
+            },
+            "phases": {"coverage": {"enabled": coverage}},
+            "operations": [
+                {"include-name": name, **settings} for name, settings in operations.items()
+            ],
+        }
+    )
+
+
+@dataclass
+class Fuzzing:
+    app: FastAPI
+    client: asgi.ASGIClient
+    keys: dict[str, str]
+    cases: Counter[str]
+
+    def headers(self, principal: str) -> dict[str, str]:
+        if principal == "anonymous":
+            return {}
+        return {"Authorization": f"Bearer {self.keys[principal]}"}
+
+
+def seed(client: asgi.ASGIClient, app: FastAPI) -> dict[str, str]:
+    """Filings, a regulator's key and accepted declarations, made through the API as the
+    admin; the API keys of each kind of caller."""
+    admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    keys = {"admin": ADMIN_KEY}
+    declarations = Declarations(seed=3)
+    filings = declarations.filings()
+    for body in filings:
+        answer = client.post("/v1/enterprises", json=body, headers=admin)
+        assert answer.status_code == 201, answer.text
+        if body["customsCode"] == PLATFORM:
+            keys["enterprise"] = answer.json()["apiKey"]["key"]
+    register_everywhere(app.state.engine, [body["customsCode"] for body in filings])
+    answer = client.post("/v1/keys", json={"kind": "regulator", "agency": "customs"}, headers=admin)
+    assert answer.status_code == 201, answer.text
+    keys["regulator"] = answer.json()["key"]
+    for _ in range(3):
+        answer = client.post("/v1/declarations", json=declarations.valid(), headers=admin)
+        assert answer.status_code == 202, answer.text
+    return keys
+
+
+class CaseCount:
+    """Reports, at the end of the run, how many generated cases each caller sent."""
+
+    def __init__(self) -> None:
+        self.cases: Counter[str] = Counter()
+        self.seconds = 0.0
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if not self.cases:
+            return
+        each = ", ".join(f"{kind} {self.cases[kind]}" for kind in PRINCIPALS)
+        terminalreporter.write_sep("-", "schema fuzzing")
+        terminalreporter.write_line(f"{self.cases.total()} cases in {self.seconds:.0f} s ({each})")
+
+
+@pytest.fixture(scope="module")
+def fuzzing(
+    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> Iterator[Fuzzing]:
+    path: Path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
+    upgrade(f"sqlite:///{path}")
+    app = create_app(quiet_settings(f"sqlite:///{path}", rate_limit_enabled=False))
+    # schemathesis' in-process client runs the app's lifespan (engine, authenticator, group
+    # committer) on its own event loop, once, for every call that follows.
+    count = CaseCount()
+    pytestconfig.pluginmanager.register(count)
+    started = time.monotonic()
+    with asgi.get_client(cast(asgi.ASGIApp, app)) as client:
+        try:
+            yield Fuzzing(app, client, seed(client, app), count.cases)
+        finally:
+            count.seconds = time.monotonic() - started
+            asgi.shutdown_lifespans()
+
+
+# The spec the app serves; building it needs no database.
+SPEC = create_app(quiet_settings("sqlite://")).openapi()
+full = schemathesis.openapi.from_dict(copy.deepcopy(SPEC), config=config(coverage=True))
+quick = schemathesis.openapi.from_dict(copy.deepcopy(SPEC), config=config(coverage=False))
+
+
+def call_and_validate(case: Any, principal: str, fuzzing: Fuzzing) -> None:
+    """One generated call as this caller, with every default check on the answer."""
+    fuzzing.cases[principal] += 1
+    case.call_and_validate(
+        session=fuzzing.client, headers=fuzzing.headers(principal), app=fuzzing.app
+    )
+
+
+@full.parametrize()
+def test_every_operation_conforms_as_admin(case: Any, fuzzing: Fuzzing) -> None:
+    call_and_validate(case, "admin", fuzzing)
+
+
+@quick.parametrize()
+@pytest.mark.parametrize("principal", PRINCIPALS[1:])
+def test_every_operation_conforms_as_each_caller(
+    case: Any, principal: str, fuzzing: Fuzzing
+) -> None:
+    call_and_validate(case, principal, fuzzing)
