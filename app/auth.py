@@ -5,6 +5,7 @@ Every call carries ``Authorization: Bearer <key>``. Keys are looked up by their 
 remembered for a few seconds (``SW_KEY_CACHE_SECONDS``), so a revoked key stops working
 in every process within that time, and at once in the process that revoked it."""
 
+import asyncio
 import hmac
 import math
 import threading
@@ -110,6 +111,7 @@ class Authenticator:
         bootstrap = settings.bootstrap_admin_key
         self.bootstrap_hash = keys.hash_key(bootstrap) if bootstrap else None
         self._cache: dict[str, tuple[float, Principal | None]] = {}
+        self._pending: dict[str, asyncio.Future[Principal | None]] = {}
         self._lock = threading.Lock()
 
     async def authenticate(self, authorization: str | None) -> Principal:
@@ -133,17 +135,36 @@ class Authenticator:
         if cached is not None and cached[0] > now:
             principal = cached[1]
         else:
+            principal = await self._look_up(key_hash, now)
+        if principal is None:
+            raise Unauthenticated(
+                "This API key is not valid (unknown or revoked).", "API 密钥无效（未知或已吊销）。"
+            )
+        return principal
+
+    async def _look_up(self, key_hash: str, now: float) -> Principal | None:
+        """One database look-up per key at a time: callers arriving while it runs (a
+        platform's many connections, after the cache entry expired) wait for its answer."""
+        pending = self._pending.get(key_hash)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Principal | None] = asyncio.get_running_loop().create_future()
+        self._pending[key_hash] = future
+        try:
             holder = await run_in_threadpool(keys.find_active, self.engine, key_hash)
             principal = principal_of(holder) if holder else None
             with self._lock:
                 if len(self._cache) > 100_000:
                     self._cache.clear()
                 self._cache[key_hash] = (now + self.ttl, principal)
-        if principal is None:
-            raise Unauthenticated(
-                "This API key is not valid (unknown or revoked).", "API 密钥无效（未知或已吊销）。"
-            )
-        return principal
+            future.set_result(principal)
+            return principal
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # retrieved: no "never retrieved" warning without waiters
+            raise
+        finally:
+            del self._pending[key_hash]
 
     def forget(self, key_id: str) -> None:
         """A key was revoked here: stop honouring it at once in this process."""
