@@ -17,8 +17,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.params import Depends as DependsParam
 from limits import RateLimitItem, parse_many
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.storage import storage_from_string
-from limits.strategies import SlidingWindowCounterRateLimiter
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
@@ -188,20 +188,21 @@ class RateLimits:
 
     def __init__(self, settings: Settings) -> None:
         self.enabled = settings.rate_limit_enabled
-        self.limiter = SlidingWindowCounterRateLimiter(
-            storage_from_string(settings.rate_limit_storage)
-        )
+        # The asyncio flavour: counted on the event loop, with no thread per expiry.
+        uri = settings.rate_limit_storage
+        storage = storage_from_string(uri if uri.startswith("async+") else f"async+{uri}")
+        self.limiter = SlidingWindowCounterRateLimiter(storage)
         self.items: dict[Cost, list[RateLimitItem]] = {
             Cost.DEFAULT: parse_many(settings.rate_limit),
             Cost.HEAVY: parse_many(settings.rate_limit_heavy),
         }
 
-    def hit(self, cost: Cost, who: str) -> None:
+    async def hit(self, cost: Cost, who: str) -> None:
         if not self.enabled:
             return
         for item in self.items[cost]:
-            if not self.limiter.hit(item, cost.value, who):
-                reset_at, _ = self.limiter.get_window_stats(item, cost.value, who)
+            if not await self.limiter.hit(item, cost.value, who):
+                reset_at, _ = await self.limiter.get_window_stats(item, cost.value, who)
                 wait = max(1, math.ceil(reset_at - time.time()))
                 raise RateLimited(wait, str(item))
 
@@ -248,7 +249,7 @@ class Access:
         else:
             principal = await state.authenticator.authenticate(authorization)
             who = principal.key_id
-        state.rate_limits.hit(self.rule.cost, who)
+        await state.rate_limits.hit(self.rule.cost, who)
         if principal is not ANONYMOUS and not self.rule.admits(principal):
             raise Forbidden(
                 f"A {principal.kind.value} key may not call {request.method} {request.url.path}.",
