@@ -228,6 +228,7 @@ def seed(engine: Engine, count: int, end: datetime, rng: random.Random) -> dict[
                         "sequence": 0 if part == "pending" else 2,
                         "detail": None,
                         "updated_at": finalized or created,
+                        "created_at": created,
                     }
                 )
             if rng.random() < REFUSAL_SHARE:

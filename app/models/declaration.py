@@ -24,7 +24,15 @@ class Declaration(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("ebp_code", "order_no", name="uq_declarations_ebp_order"),
         Index("ix_declarations_created", "created_at", "id"),
-        Index("ix_declarations_status_created", "status", "created_at"),
+        # For the statistics, and for lists filtered by status (see migration 0004).
+        Index(
+            "ix_declarations_stats",
+            "status",
+            "created_at",
+            "finalized_at",
+            "dutiable_value",
+            "tax_total",
+        ),
         Index("ix_declarations_buyer", "buyer_id_number"),
     )
 
@@ -63,6 +71,8 @@ class DeclarationLine(SQLModel, table=True):
         Index("ix_declaration_lines_created", "created_at"),
         Index("ix_declaration_lines_chapter", "hs_chapter", "declaration_id"),
         Index("ix_declaration_lines_country", "country", "declaration_id"),
+        Index("ix_declaration_lines_chapter_stats", "hs_chapter", "created_at", "total_price"),
+        Index("ix_declaration_lines_country_stats", "country", "created_at", "total_price"),
     )
 
     declaration_id: str = Field(
@@ -80,6 +90,7 @@ class DeclarationAgency(SQLModel, table=True):
     """One agency's view of one declaration: pending → acknowledged → its decision."""
 
     __tablename__ = "declaration_agencies"
+    __table_args__ = (Index("ix_declaration_agencies_stats", "agency", "status", "created_at"),)
 
     declaration_id: str = Field(
         sa_column=Column(String(36), ForeignKey("declarations.id"), primary_key=True)
@@ -90,6 +101,8 @@ class DeclarationAgency(SQLModel, table=True):
     sequence: int = 0
     detail: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONDocument))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    # The declaration's creation time, copied so the statistics need not join it.
+    created_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class DeclarationEvent(SQLModel, table=True):

@@ -271,6 +271,7 @@ def insert_accepted(
                 "sequence": 0,
                 "detail": None,
                 "updated_at": now,
+                "created_at": d.created_at,
             }
             for d in accepted
             for agency in Agency

@@ -183,11 +183,12 @@ def _backdate(engine: Engine, ids: list[str], plan: list[Planned]) -> None:
                     finalized_at=final if p.outcome in ("cleared", "rejected") else None,
                 )
             )
-            connection.execute(
-                update(lines)
-                .where(lines.c.declaration_id == declaration_id)
-                .values(created_at=p.created)
-            )
+            for table in (lines, AGENCY_PARTS):
+                connection.execute(
+                    update(table)
+                    .where(table.c.declaration_id == declaration_id)
+                    .values(created_at=p.created)
+                )
         codes = REFUSAL_CODES
         refusal_ids = sorted(connection.scalars(select(codes.c.refusal_id).distinct()))
         # Two refusals fall in the range (its first and last day), the third at its end.
