@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Engine, bindparam, tuple_, update
+from sqlalchemy import Engine, bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
@@ -178,20 +178,29 @@ def _read_facts(session: Session, parsed: Sequence[DeclarationSet], year: int) -
         .with_for_update()
     ):
         quota[(buyer, year)] = units
+    # Pairs are looked up as "first IN (…) AND second IN (…)", which both databases answer
+    # from the two-column key (SQLite scans the whole table for "(a, b) IN (VALUES …)"),
+    # and the few extra combinations are dropped here.
     for code, number, declared_at in session.execute(
         select(Waybill.logistics_code, Waybill.logistics_no, Waybill.declared_at)
-        .where(tuple_(col(Waybill.logistics_code), col(Waybill.logistics_no)).in_(waybill_keys))
+        .where(
+            col(Waybill.logistics_code).in_({code for code, _ in waybill_keys}),
+            col(Waybill.logistics_no).in_({number for _, number in waybill_keys}),
+        )
         .with_for_update()
     ):
-        waybills[(code, number)] = declared_at
+        if (code, number) in waybill_keys:
+            waybills[(code, number)] = declared_at
     # Read last, as in single intake: a concurrent declaration of one of these orders
     # that shows above shows here too.
     for ebp, order_no, declaration_id in session.execute(
         select(Declaration.ebp_code, Declaration.order_no, Declaration.id).where(
-            tuple_(col(Declaration.ebp_code), col(Declaration.order_no)).in_(order_keys)
+            col(Declaration.ebp_code).in_({ebp for ebp, _ in order_keys}),
+            col(Declaration.order_no).in_({order_no for _, order_no in order_keys}),
         )
     ):
-        existing[(ebp, order_no)] = declaration_id
+        if (ebp, order_no) in order_keys:
+            existing[(ebp, order_no)] = declaration_id
     return _BatchFacts(filings, existing, quota, waybills)
 
 
