@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Engine, bindparam, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
@@ -148,6 +149,41 @@ def _declare_together(
     return results
 
 
+# The look-ups of every group, built once: building a statement costs more than running
+# it for a small group (``expanding`` parameters take a list of any length).
+_FILINGS = select(Enterprise.customs_code, Enterprise.roles, Enterprise.status).where(
+    col(Enterprise.customs_code).in_(bindparam("codes", expanding=True))
+)
+_QUOTA_ROWS = {
+    "sqlite": sqlite.insert(BuyerQuota).on_conflict_do_nothing(),
+    "postgresql": postgresql.insert(BuyerQuota).on_conflict_do_nothing(),
+}
+_QUOTAS = (
+    select(BuyerQuota.buyer_id_number, BuyerQuota.used)
+    .where(
+        col(BuyerQuota.buyer_id_number).in_(bindparam("buyers", expanding=True)),
+        col(BuyerQuota.year) == bindparam("year"),
+    )
+    .order_by(col(BuyerQuota.buyer_id_number))
+    .with_for_update()
+)
+# Pairs are looked up as "first IN (…) AND second IN (…)", which both databases answer
+# from the two-column key (SQLite scans the whole table for "(a, b) IN (VALUES …)"); the
+# few extra combinations are dropped after reading.
+_WAYBILLS = (
+    select(Waybill.logistics_code, Waybill.logistics_no, Waybill.declared_at)
+    .where(
+        col(Waybill.logistics_code).in_(bindparam("companies", expanding=True)),
+        col(Waybill.logistics_no).in_(bindparam("numbers", expanding=True)),
+    )
+    .with_for_update()
+)
+_ORDERS = select(Declaration.ebp_code, Declaration.order_no, Declaration.id).where(
+    col(Declaration.ebp_code).in_(bindparam("platforms", expanding=True)),
+    col(Declaration.order_no).in_(bindparam("orders", expanding=True)),
+)
+
+
 def _read_facts(session: Session, parsed: Sequence[DeclarationSet], year: int) -> _BatchFacts:
     codes = {code for ds in parsed for code in rules.enterprise_codes(ds).values()}
     order_keys = {(ds.order.ebpCode, ds.order.orderNo) for ds in parsed}
@@ -159,45 +195,35 @@ def _read_facts(session: Session, parsed: Sequence[DeclarationSet], year: int) -
     waybills: dict[tuple[str, str], datetime] = {}
     if not parsed:
         return _BatchFacts(filings, existing, quota, waybills)
-    for code, roles, status in session.execute(
-        select(Enterprise.customs_code, Enterprise.roles, Enterprise.status).where(
-            col(Enterprise.customs_code).in_(codes)
-        )
-    ):
+    connection = session.connection()
+    for code, roles, status in connection.execute(_FILINGS, {"codes": sorted(codes)}):
         filings[code] = rules.FilingFacts(frozenset(roles.split()), status)
     # Make every buyer's quota row exist, then lock them all (in a fixed order): the
     # totals read below cannot change before this transaction ends.
-    session.connection().execute(
-        dialect_insert(session, BuyerQuota).on_conflict_do_nothing(),
-        [{"buyer_id_number": b, "year": year, "used": 0, "updated_at": utcnow()} for b in buyers],
+    now = utcnow()
+    connection.execute(
+        _QUOTA_ROWS[connection.dialect.name],
+        [{"buyer_id_number": b, "year": year, "used": 0, "updated_at": now} for b in buyers],
     )
-    for buyer, units in session.execute(
-        select(BuyerQuota.buyer_id_number, BuyerQuota.used)
-        .where(col(BuyerQuota.buyer_id_number).in_(buyers), col(BuyerQuota.year) == year)
-        .order_by(col(BuyerQuota.buyer_id_number))
-        .with_for_update()
-    ):
+    for buyer, units in connection.execute(_QUOTAS, {"buyers": buyers, "year": year}):
         quota[(buyer, year)] = units
-    # Pairs are looked up as "first IN (…) AND second IN (…)", which both databases answer
-    # from the two-column key (SQLite scans the whole table for "(a, b) IN (VALUES …)"),
-    # and the few extra combinations are dropped here.
-    for code, number, declared_at in session.execute(
-        select(Waybill.logistics_code, Waybill.logistics_no, Waybill.declared_at)
-        .where(
-            col(Waybill.logistics_code).in_({code for code, _ in waybill_keys}),
-            col(Waybill.logistics_no).in_({number for _, number in waybill_keys}),
-        )
-        .with_for_update()
+    for code, number, declared_at in connection.execute(
+        _WAYBILLS,
+        {
+            "companies": sorted({code for code, _ in waybill_keys}),
+            "numbers": sorted({number for _, number in waybill_keys}),
+        },
     ):
         if (code, number) in waybill_keys:
             waybills[(code, number)] = declared_at
     # Read last, as in single intake: a concurrent declaration of one of these orders
     # that shows above shows here too.
-    for ebp, order_no, declaration_id in session.execute(
-        select(Declaration.ebp_code, Declaration.order_no, Declaration.id).where(
-            col(Declaration.ebp_code).in_({ebp for ebp, _ in order_keys}),
-            col(Declaration.order_no).in_({order_no for _, order_no in order_keys}),
-        )
+    for ebp, order_no, declaration_id in connection.execute(
+        _ORDERS,
+        {
+            "platforms": sorted({ebp for ebp, _ in order_keys}),
+            "orders": sorted({order_no for _, order_no in order_keys}),
+        },
     ):
         if (ebp, order_no) in order_keys:
             existing[(ebp, order_no)] = declaration_id
@@ -252,11 +278,19 @@ def _charge_quotas(
     if not changed:
         return
     session.connection().execute(
-        update(BuyerQuota)
-        .where(
-            col(BuyerQuota.buyer_id_number) == bindparam("buyer"),
-            col(BuyerQuota.year) == bindparam("quota_year"),
-        )
-        .values(used=bindparam("units"), updated_at=now),
-        [{"buyer": buyer, "quota_year": year, "units": units} for (buyer, year), units in changed],
+        _CHARGE,
+        [
+            {"buyer": buyer, "quota_year": year, "units": units, "now": now}
+            for (buyer, year), units in changed
+        ],
     )
+
+
+_CHARGE = (
+    update(BuyerQuota)
+    .where(
+        col(BuyerQuota.buyer_id_number) == bindparam("buyer"),
+        col(BuyerQuota.year) == bindparam("quota_year"),
+    )
+    .values(used=bindparam("units"), updated_at=bindparam("now"))
+)
