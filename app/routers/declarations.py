@@ -1,4 +1,3 @@
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -251,8 +250,8 @@ async def list_declarations(
         ebp_code=ebpCode,
         order_no=orderNo,
         status=status,
-        created_from=_aware(createdFrom),
-        created_to=_aware(createdTo),
+        created_from=createdFrom,
+        created_to=createdTo,
         party=principal.only_own(),
     )
     rows, next_cursor = await run_in_threadpool(
@@ -262,13 +261,6 @@ async def list_declarations(
         items=[DeclarationSummary.model_validate(to_summary(d)) for d in rows],
         nextCursor=next_cursor,
     )
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """Times without an offset are read as UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 @router.get(

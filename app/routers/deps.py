@@ -1,11 +1,11 @@
 """Dependencies shared by the routers."""
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 from sqlalchemy import Engine
 
@@ -57,7 +57,12 @@ def _iso_date_time(value: Any) -> Any:
     return value
 
 
-DateTimeQuery = Annotated[datetime, BeforeValidator(_iso_date_time)]
+def _utc(moment: datetime) -> datetime:
+    """Times without an offset are read as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+DateTimeQuery = Annotated[datetime, BeforeValidator(_iso_date_time), AfterValidator(_utc)]
 CreatedFromQuery = Annotated[
     DateTimeQuery | None, Query(description="Created at or after (ISO 8601).")
 ]

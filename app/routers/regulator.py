@@ -47,16 +47,10 @@ CustomsCodePath = Annotated[str, Path(min_length=1, max_length=20, pattern=r"^[0
 RESPONSES = {**AUTH_PROBLEMS, 400: PROBLEM, 422: PROBLEM}
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
 def _range(created_from: datetime | None, created_to: datetime | None) -> tuple[datetime, datetime]:
     """A date range, by default the last 30 days; ``from`` must come before ``to``."""
-    end = _aware(created_to) or datetime.now(UTC)
-    start = _aware(created_from) or end - timedelta(days=30)
+    end = created_to or datetime.now(UTC)
+    start = created_from or end - timedelta(days=30)
     if start >= end:
         raise InvalidRequest(
             [
@@ -94,8 +88,8 @@ async def list_enterprises(
         role=role,
         status=status,
         credit_grade=creditGrade,
-        created_from=_aware(createdFrom),
-        created_to=_aware(createdTo),
+        created_from=createdFrom,
+        created_to=createdTo,
     )
     rows, next_cursor = await run_in_threadpool(
         regulator.list_enterprises, engine, where, cursor, page_size_of(settings, limit)
@@ -138,8 +132,8 @@ async def list_declarations(
         hs_chapter=hsChapter,
         country=country,
         ebp_credit_grade=creditGrade,
-        created_from=_aware(createdFrom),
-        created_to=_aware(createdTo),
+        created_from=createdFrom,
+        created_to=createdTo,
     )
     rows, next_cursor = await run_in_threadpool(
         regulator.list_declarations, engine, where, cursor, page_size_of(settings, limit)
