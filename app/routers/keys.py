@@ -53,7 +53,7 @@ def forget_key(body: bytes) -> bytes:
 
 
 def _field_missing(pointer: str, message: str, message_zh: str) -> InvalidRequest:
-    return InvalidRequest([RuleViolation("missing", pointer, message, message_zh)])
+    return InvalidRequest([RuleViolation("required", pointer, message, message_zh)])
 
 
 @router.post(

@@ -398,3 +398,15 @@ def test_rotating_a_key_revokes_the_old_one(world: World) -> None:
     assert world.client.get("/v1/declarations", headers=old).status_code == 401
     new = {"Authorization": f"Bearer {rotated.json()['key']}"}
     assert world.client.get("/v1/declarations", headers=new).status_code == 200
+
+
+def test_a_key_must_name_its_agency_or_filing(world: World) -> None:
+    for body, pointer in (
+        ({"kind": "regulator"}, "/agency"),
+        ({"kind": "enterprise"}, "/customsCode"),
+    ):
+        answer = world.client.post("/v1/keys", json=body, headers=world.headers("admin"))
+        assert answer.status_code == 422
+        assert [(v["code"], v["pointer"]) for v in answer.json()["violations"]] == [
+            ("required", pointer)
+        ]
