@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, and_, or_
 from sqlmodel import col, select
@@ -26,18 +27,29 @@ def _not_found(declaration_id: str) -> DeclarationNotFound:
     )
 
 
-def is_party(declaration: Declaration, customs_code: str) -> bool:
-    return customs_code in (
+def parties(declaration: Declaration) -> set[str]:
+    """The enterprises a declaration concerns: platform, e-commerce, payment, logistics."""
+    return {
         declaration.ebp_code,
         declaration.ebc_code,
         declaration.pay_code,
         declaration.logistics_code,
+    }
+
+
+def party_condition(customs_code: str) -> Any:
+    """SQL: the declaration names this enterprise in any role."""
+    return or_(
+        col(Declaration.ebp_code) == customs_code,
+        col(Declaration.ebc_code) == customs_code,
+        col(Declaration.pay_code) == customs_code,
+        col(Declaration.logistics_code) == customs_code,
     )
 
 
 def _visible(declaration: Declaration | None, party: str | None) -> bool:
     """Whether the caller may see it: anyone unrestricted, or one of its parties."""
-    return declaration is not None and (party is None or is_party(declaration, party))
+    return declaration is not None and (party is None or party in parties(declaration))
 
 
 def get_declaration(
@@ -84,14 +96,7 @@ def list_declarations(
     if where.status is not None:
         query = query.where(col(Declaration.status) == where.status.value)
     if where.party is not None:
-        query = query.where(
-            or_(
-                col(Declaration.ebp_code) == where.party,
-                col(Declaration.ebc_code) == where.party,
-                col(Declaration.pay_code) == where.party,
-                col(Declaration.logistics_code) == where.party,
-            )
-        )
+        query = query.where(party_condition(where.party))
     if where.created_from is not None:
         query = query.where(col(Declaration.created_at) >= where.created_from)
     if where.created_to is not None:

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, exists, or_, tuple_
+from sqlalchemy import Engine, and_, exists, tuple_
 from sqlmodel import col, select
 
 from app.db import read_session
 from app.models import Declaration, DeclarationLine, Enterprise
 from app.schemas.enterprise import CreditGrade, FilingStatus, Role
+from app.services import declarations
 from app.services.clearance import ClearanceStatus
 from app.services.pagination import decode_cursor, encode_cursor, invalid_cursor
 
@@ -55,16 +56,7 @@ def list_enterprises(
         query = query.where(col(Enterprise.created_at) >= where.created_from)
     if where.created_to is not None:
         query = query.where(col(Enterprise.created_at) < where.created_to)
-    created, key = col(Enterprise.created_at), col(Enterprise.id)
-    if cursor is not None:
-        last_created, last_id = decode_cursor(cursor, str, int)
-        query = query.where(tuple_(created, key) < tuple_(_instant(last_created), last_id))
-    with read_session(engine) as session:
-        rows = session.scalars(query.order_by(created.desc(), key.desc()).limit(limit + 1)).all()
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    return rows, encode_cursor(rows[-1].created_at.isoformat(), rows[-1].id)
+    return _newest_first(engine, query, Enterprise, int, cursor, limit)
 
 
 def list_declarations(
@@ -75,15 +67,7 @@ def list_declarations(
     if where.status is not None:
         query = query.where(col(Declaration.status) == where.status.value)
     if where.party_code is not None:
-        code = where.party_code.upper()
-        query = query.where(
-            or_(
-                col(Declaration.ebp_code) == code,
-                col(Declaration.ebc_code) == code,
-                col(Declaration.pay_code) == code,
-                col(Declaration.logistics_code) == code,
-            )
-        )
+        query = query.where(declarations.party_condition(where.party_code.upper()))
     if where.hs_chapter is not None:
         query = query.where(_has_line(col(DeclarationLine.hs_chapter) == where.hs_chapter))
     if where.country is not None:
@@ -101,9 +85,21 @@ def list_declarations(
         query = query.where(col(Declaration.created_at) >= where.created_from)
     if where.created_to is not None:
         query = query.where(col(Declaration.created_at) < where.created_to)
-    created, key = col(Declaration.created_at), col(Declaration.id)
+    return _newest_first(engine, query, Declaration, str, cursor, limit)
+
+
+def _newest_first(
+    engine: Engine,
+    query: Any,
+    table: type[Enterprise] | type[Declaration],
+    key_type: type[int] | type[str],
+    cursor: str | None,
+    limit: int,
+) -> tuple[Sequence[Any], str | None]:
+    """One page, newest first by (created_at, id), and the cursor of the next."""
+    created, key = col(table.created_at), col(table.id)
     if cursor is not None:
-        last_created, last_id = decode_cursor(cursor, str, str)
+        last_created, last_id = decode_cursor(cursor, str, key_type)
         query = query.where(tuple_(created, key) < tuple_(_instant(last_created), last_id))
     with read_session(engine) as session:
         rows = session.scalars(query.order_by(created.desc(), key.desc()).limit(limit + 1)).all()

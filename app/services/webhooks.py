@@ -15,6 +15,7 @@ from app.errors import WebhookNotFound
 from app.models import Declaration, WebhookEndpoint
 from app.models.types import utcnow
 from app.services.clearance import ClearanceStatus
+from app.services.declarations import parties
 
 STATUS_CHANGED = "declaration.status_changed"
 DESTINATION_PREFIX = "webhook:"
@@ -71,15 +72,6 @@ def endpoint(engine: Engine, endpoint_id: str) -> WebhookEndpoint | None:
         return session.get(WebhookEndpoint, endpoint_id)
 
 
-def _parties(declaration: Declaration) -> set[str]:
-    return {
-        declaration.ebp_code,
-        declaration.ebc_code,
-        declaration.pay_code,
-        declaration.logistics_code,
-    }
-
-
 def announce_changes(
     session: Session, changes: Sequence[tuple[Declaration, ClearanceStatus]], now: datetime
 ) -> None:
@@ -90,7 +82,7 @@ def announce_changes(
     pushes: list[outbox.Message] = []
     for declaration, before in changes:
         for target in endpoints:
-            if target.customs_code and target.customs_code not in _parties(declaration):
+            if target.customs_code and target.customs_code not in parties(declaration):
                 continue
             event_id = f"evt_{uuid.uuid4().hex}"
             pushes.append(
