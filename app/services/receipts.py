@@ -1,15 +1,17 @@
 """Applying agency receipts: forward-only per agency, folded into one declaration status.
 
-One transaction per batch. The declarations concerned are locked first, so that receipts
-from different agencies for one declaration, arriving at once, fold in turn."""
+One transaction per batch, in plain statements (receipts arrive several times per
+declaration, so this is on the hot path): the declarations concerned are locked first,
+so that receipts from different agencies for one declaration, arriving at once, fold in
+turn; then each receipt is folded in memory, and the changes are written with one
+statement per table."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, update
-from sqlalchemy.orm import Session, defer
-from sqlmodel import col, select
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from app.agencies.wire import Receipt
 from app.db import write_session
@@ -28,6 +30,71 @@ from app.services.clearance import (
     next_status,
 )
 
+_DECLARATIONS = Declaration.__table__  # type: ignore[attr-defined]
+_PARTS = DeclarationAgency.__table__  # type: ignore[attr-defined]
+_EVENTS = DeclarationEvent.__table__  # type: ignore[attr-defined]
+_QUOTAS = BuyerQuota.__table__  # type: ignore[attr-defined]
+
+# Built once. Not the documents: receipts never need them, and they are the bulk.
+_LOAD_DECLARATIONS = (
+    select(
+        _DECLARATIONS.c.id,
+        _DECLARATIONS.c.status,
+        _DECLARATIONS.c.finalized_at,
+        _DECLARATIONS.c.ebp_code,
+        _DECLARATIONS.c.ebc_code,
+        _DECLARATIONS.c.pay_code,
+        _DECLARATIONS.c.logistics_code,
+        _DECLARATIONS.c.order_no,
+        _DECLARATIONS.c.buyer_id_number,
+        _DECLARATIONS.c.quota_year,
+        _DECLARATIONS.c.quota_charge,
+    )
+    .where(_DECLARATIONS.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_DECLARATIONS.c.id)
+    .with_for_update()
+)
+_LOAD_PARTS = select(_PARTS.c.declaration_id, _PARTS.c.agency, _PARTS.c.status).where(
+    _PARTS.c.declaration_id.in_(bindparam("ids", expanding=True))
+)
+_UPDATE_PART = (
+    update(_PARTS)
+    .where(
+        _PARTS.c.declaration_id == bindparam("b_declaration_id"),
+        _PARTS.c.agency == bindparam("b_agency"),
+    )
+    .values(
+        status=bindparam("b_status"),
+        sequence=bindparam("b_sequence"),
+        detail=bindparam("b_detail"),
+        updated_at=bindparam("b_updated_at"),
+    )
+)
+_UPDATE_DECLARATION = (
+    update(_DECLARATIONS)
+    .where(_DECLARATIONS.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        ceb_status=bindparam("b_ceb_status"),
+        finalized_at=bindparam("b_finalized_at"),
+        updated_at=bindparam("b_updated_at"),
+    )
+)
+_UPDATE_TAX = (
+    update(_DECLARATIONS)
+    .where(_DECLARATIONS.c.id == bindparam("b_id"))
+    .values(tax=bindparam("b_tax"), tax_total=bindparam("b_tax_total"))
+)
+_INSERT_EVENTS = insert(_EVENTS)
+_RELEASE_QUOTA = (
+    update(_QUOTAS)
+    .where(
+        _QUOTAS.c.buyer_id_number == bindparam("b_buyer"),
+        _QUOTAS.c.year == bindparam("b_year"),
+    )
+    .values(used=_QUOTAS.c.used - bindparam("b_charge"), updated_at=bindparam("b_updated_at"))
+)
+
 
 @dataclass
 class ReceiptOutcome:
@@ -36,94 +103,168 @@ class ReceiptOutcome:
     unknown: list[str] = field(default_factory=list)  # declarations we never sent
 
 
+@dataclass(slots=True)
+class _Folding:
+    """A declaration as its receipts are folded into it."""
+
+    id: str
+    status: ClearanceStatus
+    finalized_at: datetime | None
+    parties: frozenset[str]
+    ebp_code: str
+    order_no: str
+    buyer_id_number: str
+    quota_year: int
+    quota_charge: int
+    agencies: dict[str, AgencyStatus]
+    touched: bool = False
+
+
 def apply_receipts(engine: Engine, receipts: Sequence[Receipt]) -> ReceiptOutcome:
     outcome = ReceiptOutcome()
     ids = sorted({r.declarationId for r in receipts})
     now = utcnow()
     with write_session(engine) as session:
-        declarations = {
-            d.id: d
-            for d in session.scalars(
-                select(Declaration)
-                # Not the documents: receipts never need them, and they are the bulk.
-                .options(defer(Declaration.documents))  # type: ignore[arg-type]
-                .where(col(Declaration.id).in_(ids))
-                .order_by(col(Declaration.id))
-                .with_for_update()
-            )
-        }
-        # Declaration id → its agency parts, by agency.
-        parts: dict[str, dict[str, DeclarationAgency]] = {}
-        for row in session.scalars(
-            select(DeclarationAgency).where(col(DeclarationAgency.declaration_id).in_(ids))
-        ):
-            parts.setdefault(row.declaration_id, {})[row.agency] = row
-        changed: list[tuple[Declaration, ClearanceStatus]] = []
+        connection = session.connection()
+        folding = _load(connection, ids)
+        parts: dict[tuple[str, str], dict[str, Any]] = {}
+        taxes: dict[str, dict[str, Any]] = {}
+        events: list[dict[str, Any]] = []
+        changes: list[webhooks.StatusChange] = []
+        released: list[dict[str, Any]] = []
         trail: list[audit.Entry] = []
         for receipt in sorted(receipts, key=lambda r: (r.declarationId, r.sequence)):
-            declaration = declarations.get(receipt.declarationId)
-            part = parts.get(receipt.declarationId, {}).get(receipt.agency.value)
-            if declaration is None or part is None:
+            declaration = folding.get(receipt.declarationId)
+            agency = receipt.agency.value
+            if declaration is None or agency not in declaration.agencies:
                 outcome.unknown.append(receipt.declarationId)
                 continue
             received = AgencyStatus(receipt.status.value)
-            if not advances(AgencyStatus(part.status), received):
+            if not advances(declaration.agencies[agency], received):
                 outcome.ignored += 1
                 continue
             outcome.applied += 1
-            part.status = received
-            part.sequence = receipt.sequence
-            part.detail = _detail(receipt)
-            part.updated_at = now
-            if receipt.tax is not None:
-                declaration.tax = receipt.tax.model_dump(mode="json")
-                declaration.tax_total = receipt.tax.total
-            before = ClearanceStatus(declaration.status)
-            statuses = {
-                Agency(agency): AgencyStatus(row.status)
-                for agency, row in parts[declaration.id].items()
+            declaration.agencies[agency] = received
+            declaration.touched = True
+            parts[(declaration.id, agency)] = {
+                "b_declaration_id": declaration.id,
+                "b_agency": agency,
+                "b_status": received.value,
+                "b_sequence": receipt.sequence,
+                "b_detail": _detail(receipt),
+                "b_updated_at": now,
             }
-            after = next_status(before, fold(statuses))
+            if receipt.tax is not None:
+                taxes[declaration.id] = {
+                    "b_id": declaration.id,
+                    "b_tax": receipt.tax.model_dump(mode="json"),
+                    "b_tax_total": receipt.tax.total,
+                }
+            before = declaration.status
+            after = next_status(
+                before, fold({Agency(a): s for a, s in declaration.agencies.items()})
+            )
             if after != before:
                 declaration.status = after
-                declaration.ceb_status = CEB_STATUS[after]
-                changed.append((declaration, before))
+                changes.append(_change(declaration, before))
                 if after in FINAL and declaration.finalized_at is None:
                     declaration.finalized_at = now
                 if after in RELEASES_QUOTA:
-                    _release_quota(session, declaration)
-            declaration.updated_at = now
-            event = DeclarationEvent(
-                declaration_id=declaration.id,
-                status=declaration.status,
-                ceb_status=declaration.ceb_status,
-                agency=receipt.agency.value,
-                note=_note(receipt),
-                created_at=now,
-            )
-            session.add(event)
+                    released.append(
+                        {
+                            "b_buyer": declaration.buyer_id_number,
+                            "b_year": declaration.quota_year,
+                            "b_charge": declaration.quota_charge,
+                            "b_updated_at": now,
+                        }
+                    )
+            event = {
+                "declaration_id": declaration.id,
+                "status": declaration.status.value,
+                "ceb_status": CEB_STATUS[declaration.status],
+                "agency": agency,
+                "note": _note(receipt),
+                "created_at": now,
+            }
+            events.append(event)
             trail.append(_audit_entry(event, received))
-        webhooks.announce_changes(session, changed, now)
-        session.flush()
+        if parts:
+            connection.execute(_UPDATE_PART, list(parts.values()))
+            connection.execute(
+                _UPDATE_DECLARATION,
+                [
+                    {
+                        "b_id": d.id,
+                        "b_status": d.status.value,
+                        "b_ceb_status": CEB_STATUS[d.status],
+                        "b_finalized_at": d.finalized_at,
+                        "b_updated_at": now,
+                    }
+                    for d in folding.values()
+                    if d.touched
+                ],
+            )
+        if taxes:
+            connection.execute(_UPDATE_TAX, list(taxes.values()))
+        if released:
+            connection.execute(_RELEASE_QUOTA, released)
+        if events:
+            connection.execute(_INSERT_EVENTS, events)
+        webhooks.announce_changes(session, changes, now)
         audit.append(session, trail)
         session.commit()
     return outcome
 
 
-def _audit_entry(event: DeclarationEvent, received: AgencyStatus) -> audit.Entry:
+def _load(connection: Connection, ids: list[str]) -> dict[str, _Folding]:
+    """The declarations, locked in id order, with each agency's status."""
+    folding = {
+        row.id: _Folding(
+            id=row.id,
+            status=ClearanceStatus(row.status),
+            finalized_at=row.finalized_at,
+            parties=frozenset((row.ebp_code, row.ebc_code, row.pay_code, row.logistics_code)),
+            ebp_code=row.ebp_code,
+            order_no=row.order_no,
+            buyer_id_number=row.buyer_id_number,
+            quota_year=row.quota_year,
+            quota_charge=row.quota_charge,
+            agencies={},
+        )
+        for row in connection.execute(_LOAD_DECLARATIONS, {"ids": ids})
+    }
+    for declaration_id, agency, status in connection.execute(_LOAD_PARTS, {"ids": ids}):
+        if (declaration := folding.get(declaration_id)) is not None:
+            declaration.agencies[agency] = AgencyStatus(status)
+    return folding
+
+
+def _change(declaration: _Folding, before: ClearanceStatus) -> "webhooks.StatusChange":
+    return webhooks.StatusChange(
+        declaration_id=declaration.id,
+        ebp_code=declaration.ebp_code,
+        order_no=declaration.order_no,
+        parties=declaration.parties,
+        previous_status=before,
+        status=declaration.status,
+        ceb_status=CEB_STATUS[declaration.status],
+    )
+
+
+def _audit_entry(event: dict[str, Any], received: AgencyStatus) -> audit.Entry:
     return audit.Entry(
         kind="declaration.status",
         subject_type="declaration",
-        subject_id=event.declaration_id,
-        actor=f"agency:{event.agency}",
+        subject_id=event["declaration_id"],
+        actor=f"agency:{event['agency']}",
         data={
-            "status": event.status,
-            "cebStatus": event.ceb_status,
-            "agency": event.agency,
+            "status": event["status"],
+            "cebStatus": event["ceb_status"],
+            "agency": event["agency"],
             "agencyStatus": received.value,
-            "note": event.note,
+            "note": event["note"],
         },
-        occurred_at=event.created_at,
+        occurred_at=event["created_at"],
     )
 
 
@@ -142,15 +283,3 @@ def _note(receipt: Receipt) -> str:
     if receipt.reasons:
         note += " — " + "; ".join(f"{r.code}: {r.message}" for r in receipt.reasons)
     return note[:1000]
-
-
-def _release_quota(session: Session, declaration: Declaration) -> None:
-    """A refused declaration no longer counts towards the buyer's annual limit."""
-    session.connection().execute(
-        update(BuyerQuota)
-        .where(
-            col(BuyerQuota.buyer_id_number) == declaration.buyer_id_number,
-            col(BuyerQuota.year) == declaration.quota_year,
-        )
-        .values(used=col(BuyerQuota.used) - declaration.quota_charge, updated_at=utcnow())
-    )

@@ -3,6 +3,7 @@
 import secrets
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, delete
@@ -12,10 +13,9 @@ from sqlmodel import col, select
 from app.db import read_session, write_session
 from app.dispatch import outbox
 from app.errors import WebhookNotFound
-from app.models import Declaration, WebhookEndpoint
+from app.models import WebhookEndpoint
 from app.models.types import utcnow
 from app.services.clearance import ClearanceStatus
-from app.services.declarations import parties
 
 STATUS_CHANGED = "declaration.status_changed"
 DESTINATION_PREFIX = "webhook:"
@@ -72,36 +72,56 @@ def endpoint(engine: Engine, endpoint_id: str) -> WebhookEndpoint | None:
         return session.get(WebhookEndpoint, endpoint_id)
 
 
-def announce_changes(
-    session: Session, changes: Sequence[tuple[Declaration, ClearanceStatus]], now: datetime
-) -> None:
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A declaration's status moved: what its push says, and whom it concerns."""
+
+    declaration_id: str
+    ebp_code: str
+    order_no: str
+    parties: frozenset[str]
+    previous_status: ClearanceStatus
+    status: ClearanceStatus
+    ceb_status: int
+
+
+_ENDPOINTS = select(
+    col(WebhookEndpoint.id), col(WebhookEndpoint.customs_code), col(WebhookEndpoint.events)
+)
+
+
+def announce_changes(session: Session, changes: Sequence[StatusChange], now: datetime) -> None:
     """Queue a push to every interested endpoint, in the transaction of the change."""
     if not changes:
         return
-    endpoints = [e for e in session.scalars(select(WebhookEndpoint)) if STATUS_CHANGED in e.events]
+    endpoints = [
+        (endpoint_id, customs_code)
+        for endpoint_id, customs_code, events in session.connection().execute(_ENDPOINTS)
+        if STATUS_CHANGED in events
+    ]
     pushes: list[outbox.Message] = []
-    for declaration, before in changes:
-        for target in endpoints:
-            if target.customs_code and target.customs_code not in parties(declaration):
+    for change in changes:
+        for endpoint_id, customs_code in endpoints:
+            if customs_code and customs_code not in change.parties:
                 continue
             event_id = f"evt_{uuid.uuid4().hex}"
             pushes.append(
                 outbox.Message(
-                    destination=DESTINATION_PREFIX + target.id,
+                    destination=DESTINATION_PREFIX + endpoint_id,
                     kind=STATUS_CHANGED,
-                    subject_id=declaration.id,
+                    subject_id=change.declaration_id,
                     idempotency_key=event_id,
                     payload={
                         "id": event_id,
                         "type": STATUS_CHANGED,
                         "createdAt": now.isoformat(),
                         "data": {
-                            "declarationId": declaration.id,
-                            "ebpCode": declaration.ebp_code,
-                            "orderNo": declaration.order_no,
-                            "previousStatus": before.value,
-                            "status": declaration.status,
-                            "cebStatus": declaration.ceb_status,
+                            "declarationId": change.declaration_id,
+                            "ebpCode": change.ebp_code,
+                            "orderNo": change.order_no,
+                            "previousStatus": change.previous_status.value,
+                            "status": change.status.value,
+                            "cebStatus": change.ceb_status,
                         },
                     },
                 )
