@@ -5,9 +5,10 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.auth import ADMIN, ENTERPRISE, EVERYONE, Principal, PrincipalDep, allow
-from app.errors import DeclarationRefused, InvalidRequest, NotAParty
-from app.idempotent import run_idempotent
+from app.errors import DeclarationRefused, DomainError, InvalidRequest, NotAParty
+from app.idempotent import key_claim, replayed, run_idempotent, stored_answer
 from app.models import Declaration
+from app.problems import problem_response
 from app.routers.deps import (
     CreatedFromQuery,
     CreatedToQuery,
@@ -35,7 +36,7 @@ from app.schemas.responses import (
     ValidationResult,
     Violation,
 )
-from app.services import batch_intake, declarations, intake
+from app.services import batch_intake, declarations, idempotency, intake
 from app.services.clearance import ClearanceStatus
 from app.services.group_commit import GroupCommitter
 from app.services.privacy import mask_documents
@@ -112,28 +113,59 @@ async def declare(request: Request, body: RawBody, principal: PrincipalDep) -> R
     committer: GroupCommitter = request.app.state.committer
 
     async def handle() -> Response:
-        ds = parse_body(DeclarationSet, body)
-        if (refused := not_a_party(principal, ds)) is not None:
-            raise NotAParty(refused.message, refused.messageZh)
-        result = await committer.declare(ds, actor=principal.actor)
-        if result.outcome == batch_intake.DUPLICATE and result.existing_id:
-            raise intake.duplicate_order(ds, result.existing_id)
-        if result.declaration is None:
-            raise DeclarationRefused(result.violations)
-        declaration = result.declaration
-        accepted = DeclarationAccepted(
-            id=declaration.id,
-            status=ClearanceStatus(declaration.status),
-            cebStatus=declaration.ceb_status,
-            createdAt=declaration.created_at,
-        )
-        return JSONResponse(
-            accepted.model_dump(mode="json"),
-            status_code=202,
-            headers={"Location": intake.declaration_location(declaration.id)},
-        )
+        ds = _parse(principal, body)
+        return _answer(ds, await committer.declare(ds, actor=principal.actor))
 
-    return await run_idempotent(request, body, handle)
+    claim = key_claim(request, body)
+    if not isinstance(claim, idempotency.KeyClaim):
+        return await run_idempotent(request, body, handle)  # no key, or a key not valid
+    try:
+        ds = _parse(principal, body)
+    except DomainError:
+        # Refused before deciding anything: stored for the key as any other answer.
+        return await run_idempotent(request, body, handle)
+    # The key is claimed and answered in the transaction that decides the declaration.
+    rendered: list[Response] = []
+
+    def render(result: batch_intake.ItemResult) -> idempotency.StoredAnswer:
+        rendered.append(_answer(ds, result))
+        return stored_answer(rendered[-1])
+
+    result = await committer.declare(
+        ds, actor=principal.actor, keyed=batch_intake.Keyed(claim, render)
+    )
+    if result.key_problem is not None:
+        raise result.key_problem
+    if result.replay is not None:
+        return replayed(result.replay)
+    return rendered[-1]
+
+
+def _parse(principal: Principal, body: bytes) -> DeclarationSet:
+    ds = parse_body(DeclarationSet, body)
+    if (refused := not_a_party(principal, ds)) is not None:
+        raise NotAParty(refused.message, refused.messageZh)
+    return ds
+
+
+def _answer(ds: DeclarationSet, result: batch_intake.ItemResult) -> Response:
+    """A single declaration's answer: accepted, refused or a duplicate."""
+    declaration = result.declaration
+    if declaration is None:
+        if result.outcome == batch_intake.DUPLICATE and result.existing_id:
+            return problem_response(intake.duplicate_order(ds, result.existing_id))
+        return problem_response(DeclarationRefused(result.violations))
+    accepted = DeclarationAccepted(
+        id=declaration.id,
+        status=ClearanceStatus(declaration.status),
+        cebStatus=declaration.ceb_status,
+        createdAt=declaration.created_at,
+    )
+    return JSONResponse(
+        accepted.model_dump(mode="json"),
+        status_code=202,
+        headers={"Location": intake.declaration_location(declaration.id)},
+    )
 
 
 @router.post(

@@ -7,7 +7,7 @@ rows and the waybills concerned are locked first; should another transaction sti
 in the way (the same order or a new waybill declared concurrently), the batch is run
 again item by item through the single-declaration path, which settles every race."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,25 +18,50 @@ from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
 from app.db import dialect_insert, write_session
-from app.errors import DeclarationRefused, DuplicateOrder
+from app.errors import DeclarationRefused, DomainError, DuplicateOrder
 from app.models import BuyerQuota, Declaration, Enterprise, Waybill
 from app.models.types import utcnow
 from app.schemas.declaration import DeclarationSet
-from app.services import audit, intake, rules
+from app.services import audit, idempotency, intake, rules
 from app.services.violations import RuleViolation
 
 ACCEPTED = "accepted"
 REFUSED = "declaration_refused"
 INVALID = "invalid_request"
 DUPLICATE = "duplicate_order"
+# Not decided again: its Idempotency-Key has an answer to replay, or is refused.
+KEYED = "idempotency_key"
 
 
 @dataclass
 class ItemResult:
-    outcome: str  # one of ACCEPTED, REFUSED, INVALID, DUPLICATE
+    outcome: str  # one of ACCEPTED, REFUSED, INVALID, DUPLICATE, KEYED
     declaration: intake.NewDeclaration | None = None
     violations: list[RuleViolation] = field(default_factory=list)
     existing_id: str | None = None
+    # KEYED: the key's stored answer, or why the key is refused.
+    replay: idempotency.StoredAnswer | None = None
+    key_problem: DomainError | None = None
+    # A keyed item's answer, as stored with its key in the transaction that decided it.
+    answer: idempotency.StoredAnswer | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Keyed:
+    """An item's Idempotency-Key, claimed in the transaction that decides the item and
+    completed with its answer (``render``) before that transaction commits: a retry finds
+    either nothing or the answer, never a half-done request."""
+
+    claim: idempotency.KeyClaim
+    render: Callable[[ItemResult], idempotency.StoredAnswer]
+
+
+def _key_result(outcome: idempotency.ClaimOutcome) -> ItemResult | None:
+    if outcome is None:
+        return None
+    if isinstance(outcome, DomainError):
+        return ItemResult(KEYED, key_problem=outcome)
+    return ItemResult(KEYED, replay=outcome)
 
 
 class _RaceLost(Exception):
@@ -52,17 +77,47 @@ def declare_batch(
     *,
     actor: str = "system",
     actors: Sequence[str] | None = None,
+    keys: Sequence[Keyed | None] | None = None,
 ) -> list[ItemResult]:
     """Decide every item; ``actors``, when given, names each item's actor (declarations
-    grouped from different callers), otherwise ``actor`` declared them all."""
+    grouped from different callers), otherwise ``actor`` declared them all; ``keys``
+    gives items their Idempotency-Keys."""
     if actors is None:
         actors = [actor] * len(items)
-    elif len(actors) != len(items):
-        raise ValueError("one actor per item")
+    if keys is None:
+        keys = [None] * len(items)
+    if not len(actors) == len(keys) == len(items):
+        raise ValueError("one actor and one key (or None) per item")
     try:
-        return _declare_together(engine, items, actors)
+        return _declare_together(engine, items, actors, keys)
     except (_RaceLost, IntegrityError):
-        return [_declare_alone(engine, item, by) for item, by in zip(items, actors, strict=True)]
+        return [
+            _declare_alone_keyed(engine, item, by, keyed)
+            for item, by, keyed in zip(items, actors, keys, strict=True)
+        ]
+
+
+def _declare_alone_keyed(
+    engine: Engine, item: BatchItem, actor: str, keyed: Keyed | None
+) -> ItemResult:
+    """After a lost race, one item on its own, its key claimed and completed around it."""
+    if keyed is None:
+        return _declare_alone(engine, item, actor)
+    c = keyed.claim
+    try:
+        replay = idempotency.claim(engine, c.scope, c.key, c.fingerprint, c.policy)
+    except DomainError as problem:
+        return ItemResult(KEYED, key_problem=problem)
+    if replay is not None:
+        return ItemResult(KEYED, replay=replay)
+    try:
+        result = _declare_alone(engine, item, actor)
+        result.answer = keyed.render(result)
+    except BaseException:
+        idempotency.release(engine, c.scope, c.key)
+        raise
+    idempotency.complete(engine, c.scope, c.key, result.answer)
+    return result
 
 
 def _declare_alone(engine: Engine, item: BatchItem, actor: str) -> ItemResult:
@@ -88,23 +143,34 @@ class _BatchFacts:
 
 
 def _declare_together(
-    engine: Engine, items: Sequence[BatchItem], actors: Sequence[str]
+    engine: Engine,
+    items: Sequence[BatchItem],
+    actors: Sequence[str],
+    keys: Sequence[Keyed | None],
 ) -> list[ItemResult]:
     now = utcnow()
     year = rules.china_year(now)
     cutoff = rules.months_before(now, rules.WAYBILL_REUSE_MONTHS)
-    parsed = [item for item in items if isinstance(item, DeclarationSet)]
     results: list[ItemResult] = []
     accepted: list[intake.NewDeclaration] = []
     accepted_by: list[str] = []
     refused: list[tuple[DeclarationSet, Sequence[RuleViolation]]] = []
     refused_by: list[str] = []
     with write_session(engine) as session:
+        settled = _claim_keys(session, keys, now)
+        parsed = [
+            item
+            for index, item in enumerate(items)
+            if isinstance(item, DeclarationSet) and index not in settled
+        ]
         facts = _read_facts(session, parsed, year)
         used = dict(facts.quota_used)
         orders = dict(facts.existing)
         waybills_taken: set[tuple[str, str]] = set()
-        for item, actor in zip(items, actors, strict=True):
+        for index, (item, actor) in enumerate(zip(items, actors, strict=True)):
+            if index in settled:
+                results.append(settled[index])
+                continue
             if not isinstance(item, DeclarationSet):
                 results.append(ItemResult(INVALID, violations=item))
                 continue
@@ -144,9 +210,40 @@ def _declare_together(
         _claim_waybills(session, accepted, facts, now)
         _charge_quotas(session, facts.quota_used, used, now)
         trail += intake.insert_refusals(session, refused, now, refused_by)
+        _complete_keys(session, keys, results, settled)
         audit.append(session, trail)
         session.commit()
     return results
+
+
+def _claim_keys(
+    session: Session, keys: Sequence[Keyed | None], now: datetime
+) -> dict[int, ItemResult]:
+    """Claim the items' keys; answers the items not to decide (replays, refused keys)."""
+    keyed = [(index, k) for index, k in enumerate(keys) if k is not None]
+    if not keyed:
+        return {}
+    outcomes = idempotency.claim_many(session, [k.claim for _, k in keyed], now)
+    settled = {}
+    for (index, _), outcome in zip(keyed, outcomes, strict=True):
+        if (result := _key_result(outcome)) is not None:
+            settled[index] = result
+    return settled
+
+
+def _complete_keys(
+    session: Session,
+    keys: Sequence[Keyed | None],
+    results: Sequence[ItemResult],
+    settled: dict[int, ItemResult],
+) -> None:
+    answers = []
+    for index, (keyed, result) in enumerate(zip(keys, results, strict=True)):
+        if keyed is None or index in settled:
+            continue
+        result.answer = keyed.render(result)
+        answers.append((keyed.claim.scope, keyed.claim.key, result.answer))
+    idempotency.complete_many(session, answers)
 
 
 # The look-ups of every group, built once: building a statement costs more than running

@@ -8,6 +8,7 @@ one declaration, so nothing waits for company."""
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from collections.abc import Sequence
 from functools import partial
@@ -19,8 +20,13 @@ from app.services import batch_intake
 
 log = logging.getLogger("app.intake")
 
-# A declaration, who declared it, and the caller waiting for its outcome.
-Waiting = tuple[DeclarationSet, str, "asyncio.Future[batch_intake.ItemResult]"]
+# A declaration, who declared it, its key, and the caller waiting for its outcome.
+Waiting = tuple[
+    DeclarationSet,
+    str,
+    batch_intake.Keyed | None,
+    "asyncio.Future[batch_intake.ItemResult]",
+]
 
 
 class GroupCommitter:
@@ -31,12 +37,18 @@ class GroupCommitter:
         self._task: asyncio.Task[None] | None = None
 
     async def declare(
-        self, ds: DeclarationSet, *, actor: str = "system"
+        self, ds: DeclarationSet, *, actor: str = "system", keyed: batch_intake.Keyed | None = None
     ) -> batch_intake.ItemResult:
+        """Decide one declaration with whatever else is waiting. A keyed declaration's
+        answer is rendered in the caller's context (its request id, for one)."""
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="group-commit")
+        if keyed is not None:
+            context = contextvars.copy_context()
+            render = keyed.render
+            keyed = batch_intake.Keyed(keyed.claim, lambda result: context.run(render, result))
         future: asyncio.Future[batch_intake.ItemResult] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((ds, actor, future))
+        self._queue.put_nowait((ds, actor, keyed, future))
         return await future
 
     async def _run(self) -> None:
@@ -47,23 +59,24 @@ class GroupCommitter:
             await self._decide(group)
 
     async def _decide(self, group: Sequence[Waiting]) -> None:
-        live = [(ds, actor, future) for ds, actor, future in group if not future.cancelled()]
+        live = [waiting for waiting in group if not waiting[-1].cancelled()]
         try:
             results = await asyncio.to_thread(
                 partial(
                     batch_intake.declare_batch,
                     self.engine,
-                    [ds for ds, _, _ in live],
-                    actors=[actor for _, actor, _ in live],
+                    [ds for ds, _, _, _ in live],
+                    actors=[actor for _, actor, _, _ in live],
+                    keys=[keyed for _, _, keyed, _ in live],
                 )
             )
         except Exception as error:  # every caller gets the failure, none is left waiting
             log.exception("a group of %d declarations failed", len(live))
-            for _, _, future in live:
+            for *_, future in live:
                 if not future.done():
                     future.set_exception(error)
             return
-        for (_, _, future), result in zip(live, results, strict=True):
+        for (*_, future), result in zip(live, results, strict=True):
             if not future.done():
                 future.set_result(result)
 

@@ -2,12 +2,15 @@
 
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.demo import DEMO_PARTIES as PARTIES
+from app.errors import IdempotencyKeyInFlight
 from app.idempotent import fingerprint
 from app.models.types import utcnow
-from app.services import idempotency
+from app.schemas.declaration import DeclarationSet
+from app.services import batch_intake, idempotency
 from tests.conftest import Declarations, bearer_of
 
 
@@ -102,3 +105,64 @@ def test_an_invalid_key_is_refused(filed_client: TestClient, declarations: Decla
     )
     assert answer.status_code == 400
     assert answer.json()["code"] == "idempotency_key_invalid"
+
+
+def test_a_keyed_refusal_names_its_own_request(
+    filed_client: TestClient, declarations: Declarations
+) -> None:
+    """The answer stored with the key is rendered for the request that decided it."""
+    body = declarations.valid()
+    body["order"]["currency"] = "502"
+    answer = filed_client.post(
+        "/v1/declarations",
+        json=body,
+        headers={"Idempotency-Key": "k-request-id", "X-Request-ID": "req-keyed-1"},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["requestId"] == "req-keyed-1"
+
+
+def _keyed(scope: str, key: str, body: bytes) -> batch_intake.Keyed:
+    policy = idempotency.KeyPolicy(ttl=timedelta(hours=24), in_flight_timeout=timedelta(minutes=1))
+    claim = idempotency.KeyClaim(scope, key, fingerprint("POST", "/v1/declarations", body), policy)
+    return batch_intake.Keyed(
+        claim, lambda result: idempotency.StoredAnswer(202, result.outcome, {})
+    )
+
+
+def test_one_key_twice_in_a_group_is_in_flight_for_the_second(
+    filed_client: TestClient, declarations: Declarations
+) -> None:
+    engine = filed_client.app.state.engine  # type: ignore[attr-defined]
+    ds = DeclarationSet.model_validate(declarations.valid())
+    keyed = _keyed("key:test", "twice", ds.model_dump_json().encode())
+    first, second = batch_intake.declare_batch(engine, [ds, ds], keys=[keyed, keyed])
+    assert first.outcome == batch_intake.ACCEPTED
+    assert second.outcome == batch_intake.KEYED
+    assert isinstance(second.key_problem, IdempotencyKeyInFlight)
+    # The first's answer was stored with the key, in the same transaction.
+    (again,) = batch_intake.declare_batch(engine, [ds], keys=[keyed])
+    assert again.replay == idempotency.StoredAnswer(202, batch_intake.ACCEPTED, {})
+
+
+def test_after_a_lost_race_keys_are_still_claimed_and_answered(
+    filed_client: TestClient, declarations: Declarations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When a group loses a race, its items are decided one by one; their keys too."""
+    engine = filed_client.app.state.engine  # type: ignore[attr-defined]
+    items = [DeclarationSet.model_validate(declarations.valid()) for _ in range(2)]
+    keys = [
+        _keyed("key:test", f"race-{n}", ds.model_dump_json().encode()) for n, ds in enumerate(items)
+    ]
+
+    def lose(*args: object) -> list[batch_intake.ItemResult]:
+        raise batch_intake._RaceLost("another transaction won")
+
+    monkeypatch.setattr(batch_intake, "_declare_together", lose)
+    results = batch_intake.declare_batch(engine, items, keys=keys)
+    assert [r.outcome for r in results] == [batch_intake.ACCEPTED] * 2
+    replays = [
+        batch_intake.declare_batch(engine, [ds], keys=[k])[0]
+        for ds, k in zip(items, keys, strict=True)
+    ]
+    assert all(r.replay is not None and r.replay.body == batch_intake.ACCEPTED for r in replays)
