@@ -130,7 +130,8 @@ class Dispatcher:
             return len(claimed)
         declarations = [m for m in claimed if m.kind == SUBMIT_DECLARATION]
         filings = [m for m in claimed if m.kind == enterprises.REGISTER_FILING]
-        unknown = [m for m in claimed if m not in declarations and m not in filings]
+        known = {m.id for m in (*declarations, *filings)}
+        unknown = [m for m in claimed if m.id not in known]
         await self._dead(unknown, "unknown message kind")
         # Filings first: a declaration may name an enterprise the same batch announces.
         await self._register(agency, filings)
@@ -162,7 +163,8 @@ class Dispatcher:
             return
         results = {r.declarationId: r for r in answer.results}
         taken = [m for m in sendable if (r := results.get(m.subject_id)) and r.accepted]
-        refused = [m for m in sendable if m not in taken]
+        taken_ids = {m.id for m in taken}
+        refused = [m for m in sendable if m.id not in taken_ids]
         now = utcnow()
         acks = [
             Receipt(
@@ -202,7 +204,8 @@ class Dispatcher:
         done = [m for m in sendable if m.subject_id in numbers]
         await asyncio.to_thread(outbox.mark_delivered, self.engine, [m.id for m in done])
         await self._dead(
-            [m for m in sendable if m not in done], f"{agency.name} did not register it"
+            [m for m in sendable if m.subject_id not in numbers],
+            f"{agency.name} did not register it",
         )
 
     async def _push_in_order(self, messages: Sequence[Claimed]) -> None:
