@@ -1,10 +1,13 @@
 """The `singlewindow` command: serve, migrate, export the spec, run the demo."""
 
 import asyncio
+import contextlib
 import json
 import os
 import secrets
 import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +33,7 @@ console = Console()
 # Where `serve` keeps the admin key it makes in development (not in production, where
 # SW_BOOTSTRAP_ADMIN_KEY is given or keys are made with `singlewindow keys create`).
 DEV_ADMIN_KEY_FILE = Path(".singlewindow-admin-key")
+WORKER_STOP_SECONDS = 10
 
 
 def development_admin_key() -> str:
@@ -63,11 +67,22 @@ def serve(
     with_agencies: Annotated[
         bool, typer.Option(help="Also run the four simulated agencies (what `make run` does).")
     ] = False,
+    dispatch_workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="`singlewindow worker` processes to start beside the API, which then leaves "
+            "the outbox to them; 0 delivers it inside the API process.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the API (migrate first with `singlewindow db upgrade`)."""
     from app.main import configure_logging
     from mock_agencies.runner import AgencyProcesses
 
+    # The API processes uvicorn starts read these from the environment.
+    os.environ["SW_GC_TUNING"] = "true"
+    get_settings.cache_clear()
     settings = get_settings()
     configure_logging(settings.log_level)
     host, port = host or settings.host, port or settings.port
@@ -92,13 +107,45 @@ def serve(
             access_log=False,  # the app writes its own access line, with the request id
         )
 
-    if not with_agencies:
+    with contextlib.ExitStack() as running:
+        if settings.dispatcher_enabled and dispatch_workers:
+            running.enter_context(DispatchWorkers(dispatch_workers))
+            # The API processes uvicorn starts read it from the environment.
+            os.environ["SW_DISPATCHER_ENABLED"] = "false"
+            get_settings.cache_clear()
+        if with_agencies:
+            sims = running.enter_context(
+                AgencyProcesses(callback_base_url=f"http://{host}:{port}", log_level="warning")
+            )
+            for agency, url in sims.urls.items():
+                console.print(f"[dim]agency[/dim] {agency:>10}  {url}")
         run_api()
-        return
-    with AgencyProcesses(callback_base_url=f"http://{host}:{port}", log_level="warning") as sims:
-        for agency, url in sims.urls.items():
-            console.print(f"[dim]agency[/dim] {agency:>10}  {url}")
-        run_api()
+
+
+class DispatchWorkers:
+    """``singlewindow worker`` processes beside the API: the outbox is delivered on other
+    cores than the API's. They stop with ``serve``, and die with it if it is killed."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def __enter__(self) -> "DispatchWorkers":
+        command = [sys.executable, "-c", "from app.cli import main; main()", "worker"]
+        for _ in range(self.count):
+            self.processes.append(subprocess.Popen([*command, "--exit-with-parent"]))
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=WORKER_STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 @cli.command()
@@ -124,11 +171,19 @@ def agencies(
 
 
 @cli.command()
-def worker() -> None:
+def worker(
+    exit_with_parent: Annotated[
+        bool, typer.Option(hidden=True, help="Stop when the process that started it ends.")
+    ] = False,
+) -> None:
     """Deliver the outbox (run with SW_DISPATCHER_ENABLED=false on the API processes; any
     number of workers may run over PostgreSQL)."""
     from app.main import configure_logging
 
+    if exit_with_parent:
+        from mock_agencies.runner import exit_with_parent as watch_parent
+
+        watch_parent()
     settings = get_settings()
     configure_logging(settings.log_level)
     asyncio.run(run_worker(settings))
@@ -137,7 +192,9 @@ def worker() -> None:
 async def run_worker(settings: Settings) -> None:
     from app.db import make_engine
     from app.dispatch.dispatcher import build_dispatcher
+    from app.runtime import tune_gc
 
+    tune_gc()
     engine = make_engine(settings.database_url)
     dispatcher, clients = build_dispatcher(engine, settings)
     stop = asyncio.Event()

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     tax_secret: str = "dev-tax-secret"
     forex_secret: str = "dev-forex-secret"
 
+    # Long-running processes (`serve`, `worker`) set it: see app.runtime.tune_gc.
+    gc_tuning: bool = False
+
     # The dispatcher delivers the outbox; it runs in the API process unless disabled
     # (then `singlewindow worker` processes do the delivering).
     dispatcher_enabled: bool = True

@@ -21,6 +21,7 @@ from app.dispatch.dispatcher import build_dispatcher
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware, RequestIdFilter
 from app.problems import PROBLEM_JSON, install_problem_handlers
 from app.routers import declarations, enterprises, health, keys, receipts, regulator, webhooks
+from app.runtime import tune_gc
 from app.schemas.declaration import DeclarationSet
 from app.schemas.enterprise import EnterpriseCreate
 from app.schemas.keys import ApiKeyCreate
@@ -57,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.gc_tuning:
+            tune_gc()
         engine = make_engine(settings.database_url)
         app.state.engine = engine
         app.state.authenticator = Authenticator(engine, settings)

@@ -1,5 +1,6 @@
-"""CPU and memory of the service's process tree (the API and the four agencies), of the
-generator, of PostgreSQL and of the whole machine, read from /proc (Linux)."""
+"""CPU and memory of the service's process tree (the API, its outbox worker and the four
+agencies), of the generator, of PostgreSQL and of the whole machine, read from /proc
+(Linux)."""
 
 import os
 import threading
@@ -69,7 +70,7 @@ def live_group_members(pgrp: int) -> list[ProcessStat]:
 
 
 def role_of(pid: int) -> str:
-    """``api``, an agency's name, or the command name."""
+    """``api``, ``worker`` (an outbox worker), an agency's name, or the command name."""
     try:
         argv = (PROC / str(pid) / "cmdline").read_bytes().split(b"\0")
     except OSError:
@@ -77,6 +78,8 @@ def role_of(pid: int) -> str:
     words = [a.decode(errors="replace") for a in argv]
     if "--agency" in words and words.index("--agency") + 1 < len(words):
         return words[words.index("--agency") + 1]
+    if "worker" in words[1:4]:
+        return "worker"
     if any(w.endswith("singlewindow") for w in words[:2]):
         return "api"
     return Path(words[0]).name if words and words[0] else "?"

@@ -342,7 +342,8 @@ class SingleWindow:
             self.api = self.processes.add(
                 Child(
                     f"{self.name}/api",
-                    singlewindow_command("serve"),
+                    # The dispatcher in the API process itself: killing it kills both.
+                    singlewindow_command("serve", "--dispatch-workers", "0"),
                     self.sw_env(dispatcher=dispatcher),
                     self.processes.log_dir / f"{self.name}-api.log",
                     ready=lambda _: _answers(f"{self.url}/readyz"),
