@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from app.db import make_engine, write_session
 from app.demo import DEMO_PARTIES as PARTIES
 from app.errors import IdempotencyKeyInFlight
 from app.idempotent import fingerprint
@@ -166,3 +167,27 @@ def test_after_a_lost_race_keys_are_still_claimed_and_answered(
         for ds, k in zip(items, keys, strict=True)
     ]
     assert all(r.replay is not None and r.replay.body == batch_intake.ACCEPTED for r in replays)
+
+
+def test_keys_claimed_together_in_one_transaction(database_url: str) -> None:
+    """New keys are taken in one statement; a key named twice is in flight for the second;
+    a completed key replays its answer."""
+    engine = make_engine(database_url)
+    policy = idempotency.KeyPolicy(ttl=timedelta(hours=24), in_flight_timeout=timedelta(minutes=1))
+    claims = [idempotency.KeyClaim("key:t", f"k{n}", "print", policy) for n in range(3)]
+    try:
+        with write_session(engine) as session:
+            outcomes = idempotency.claim_many(session, [*claims, claims[1]], utcnow())
+            idempotency.complete_many(
+                session, [("key:t", "k0", idempotency.StoredAnswer(202, "{}", {}))]
+            )
+            session.commit()
+        assert outcomes[:3] == [None, None, None]
+        assert isinstance(outcomes[3], IdempotencyKeyInFlight)
+        with write_session(engine) as session:
+            again = idempotency.claim_many(session, claims[:2], utcnow())
+            session.commit()
+        assert again[0] == idempotency.StoredAnswer(202, "{}", {})
+        assert isinstance(again[1], IdempotencyKeyInFlight)
+    finally:
+        engine.dispose()
