@@ -104,12 +104,13 @@ def _declare_alone_keyed(
     if keyed is None:
         return _declare_alone(engine, item, actor)
     c = keyed.claim
+    outcome: idempotency.ClaimOutcome
     try:
-        replay = idempotency.claim(engine, c.scope, c.key, c.fingerprint, c.policy)
+        outcome = idempotency.claim(engine, c.scope, c.key, c.fingerprint, c.policy)
     except DomainError as problem:
-        return ItemResult(KEYED, key_problem=problem)
-    if replay is not None:
-        return ItemResult(KEYED, replay=replay)
+        outcome = problem
+    if (settled := _key_result(outcome)) is not None:
+        return settled
     try:
         result = _declare_alone(engine, item, actor)
         result.answer = keyed.render(result)
