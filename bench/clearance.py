@@ -52,6 +52,10 @@ class ClearanceWatch:
             total, pending = connection.execute(query).one()
         return int(total), int(pending)
 
+    def count(self, order_prefix: str) -> int:
+        """Declarations in the database whose orderNo starts with ``order_prefix``."""
+        return self._counts(order_prefix)[0]
+
     def wait_until_done(self, order_prefix: str, timeout: float) -> tuple[float | None, int]:
         """Wait until the step's declarations all reached an outcome and no more arrive
         (requests the generator gave up on may still be processed by the server).

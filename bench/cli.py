@@ -35,6 +35,10 @@ DEFINITIONS = {
     "sustained": "achieved_rps >= 95% of the rate, at most 1% errors, p99 within slo_p99_ms",
     "end_to_end_sustained": "finished_per_s >= 95% of the rate, and every declaration of the "
     "rate reached an outcome within the drain timeout",
+    "batches": "closed-loop POST /v1/declarations/batch, 100 valid declarations each: "
+    "declarations_per_s = 200 answers per second inside the window x 100; accepted counts "
+    "the step's declarations in the database afterwards, refused_items the items of 200 "
+    "answers missing from it",
 }
 
 

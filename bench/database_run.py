@@ -19,9 +19,11 @@ from bench.postgres import PostgresUnavailable, fresh_database
 from bench.service import Service
 from bench.settings import BenchSettings
 from bench.steps import (
+    BatchStep,
     ClosedLoopStep,
     RateStep,
     StepContext,
+    measure_batches,
     measure_ceiling,
     measure_rate,
     measure_saturation,
@@ -51,6 +53,7 @@ class DatabaseResult:
     rates: list[RateStep] = field(default_factory=list)
     not_run_rates: list[float] = field(default_factory=list)
     saturation: ClosedLoopStep | None = None
+    batches: BatchStep | None = None
     outbox: dict[str, int] = field(default_factory=dict)
     server_log: ServerLog | None = None
 
@@ -163,6 +166,22 @@ def _measure(context: StepContext, result: DatabaseResult, say: Say) -> None:
         )
         result.saturation = measure_saturation(context, best, say)
         say(f"[{name}]   {result.saturation.load.achieved_rps:,.1f} accepted/s")
+    if settings.batch_seconds > 0:
+        best = max(
+            [s.load.achieved_rps for s in result.rates]
+            + ([result.saturation.load.achieved_rps] if result.saturation else []),
+            default=0.0,
+        )
+        say(
+            f"[{name}] batches: POST /v1/declarations/batch, 100 each, "
+            f"{settings.batch_callers} callers, {settings.batch_seconds:g} s"
+        )
+        result.batches = measure_batches(context, best, say)
+        batches = result.batches
+        say(
+            f"[{name}]   {batches.declarations_per_s:,.0f} declarations/s "
+            f"({batches.accepted:,} accepted, {batches.refused_items} refused)"
+        )
 
 
 def _outbox_counts(watch: ClearanceWatch) -> dict[str, int]:

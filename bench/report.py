@@ -11,7 +11,7 @@ from rich.table import Table
 
 from bench.database_run import DatabaseResult
 from bench.stats import LatencySummary
-from bench.steps import ClosedLoopStep
+from bench.steps import BatchStep, ClosedLoopStep
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
@@ -59,6 +59,8 @@ def print_tables(console: Console, results: list[DatabaseResult]) -> None:
             _print_ceilings(console, result)
         if result.rates:
             _print_rates(console, result)
+        if result.batches:
+            _print_batches(console, result.batches)
         if result.failure:
             console.print(f"{result.database}: failed — {result.failure}", **_ERROR)
         if result.not_run_rates:
@@ -155,6 +157,35 @@ def _print_rates(console: Console, result: DatabaseResult) -> None:
             if e2e.drained_after_s is not None
             else f"{e2e.pending_after_drain} left",
         )
+    console.print(table)
+
+
+def _print_batches(console: Console, step: BatchStep) -> None:
+    table = Table(
+        title=f"{step.endpoint}, {step.batch_size} declarations each, closed loop "
+        f"({step.callers} callers); latency per batch"
+    )
+    for column in (
+        "batches/s",
+        "declarations/s",
+        "p50 ms",
+        "p99 ms",
+        "errors",
+        "refused items",
+        "server CPU %",
+        "largest MB",
+    ):
+        table.add_column(column, justify="right")
+    table.add_row(
+        f"{step.load.achieved_rps:,.1f}",
+        f"{step.declarations_per_s:,.0f}",
+        _ms(step.load.latency_ms, "p50"),
+        _ms(step.load.latency_ms, "p99"),
+        _errors(step.load.errors),
+        str(step.refused_items),
+        f"{step.resources.server_cpu_percent:.0f}",
+        f"{max(step.resources.peak_rss_mb_by_role.values(), default=0.0):,.0f}",
+    )
     console.print(table)
 
 

@@ -23,6 +23,8 @@ class BenchSettings:
     ceiling_seconds: float
     concurrency: int
     saturation_seconds: float
+    batch_seconds: float
+    batch_callers: int
     connections: int
     timeout: float
     slo_p99_ms: float
@@ -118,6 +120,19 @@ def parse_settings(argv: Sequence[str] | None = None) -> BenchSettings:
         help="closed-loop declarations after the rates; 0 skips (BENCH_SATURATION_SECONDS)",
     )
     add(
+        "--batch-seconds",
+        type=float,
+        default=_env("BATCH_SECONDS", "10"),
+        help="closed-loop POST /v1/declarations/batch (100 declarations each) at the end; "
+        "0 skips (BENCH_BATCH_SECONDS)",
+    )
+    add(
+        "--batch-callers",
+        type=int,
+        default=_env("BATCH_CALLERS", "4"),
+        help="callers sending batches back to back (BENCH_BATCH_CALLERS)",
+    )
+    add(
         "--connections",
         type=int,
         default=_env("CONNECTIONS", "512"),
@@ -168,6 +183,8 @@ def parse_settings(argv: Sequence[str] | None = None) -> BenchSettings:
         help="keep the temporary directory (database, agency data, server.log)",
     )
     arguments = parser.parse_args(argv)
+    if arguments.batch_callers < 1:
+        parser.error("--batch-callers must be at least 1")
     for name in ("duration", "ceiling_seconds", "timeout", "slo_p99_ms", "drain_timeout"):
         if getattr(arguments, name) <= 0:
             parser.error(f"--{name.replace('_', '-')} must be positive")

@@ -14,7 +14,7 @@ from bench.resources import ResourceSampler, ResourceUsage
 from bench.service import Service
 from bench.settings import BenchSettings
 from bench.summary import LoadSummary, summarize
-from bench.workload import Declarations
+from bench.workload import BATCH_SIZE, Declarations
 
 # A rate is sustained when nearly all of it is answered, without errors, and in time
 # (p99 within the SLO): a queue that grows shows in latency before it shows in throughput.
@@ -29,6 +29,21 @@ class ClosedLoopStep:
     load: LoadSummary
     resources: ResourceUsage
     end_to_end: EndToEnd | None = None
+
+
+@dataclass(frozen=True)
+class BatchStep:
+    """Closed-loop batches: ``load`` counts requests (each of ``batch_size``
+    declarations); ``declarations_per_s`` is what the intake took."""
+
+    endpoint: str
+    callers: int
+    batch_size: int
+    load: LoadSummary
+    resources: ResourceUsage
+    declarations_per_s: float
+    accepted: int  # declarations of the step in the database afterwards
+    refused_items: int  # items of 200 answers that were not accepted
 
 
 @dataclass(frozen=True)
@@ -161,4 +176,38 @@ def measure_saturation(
             (_wall(record, window[0]), _wall(record, window[1])),
             drained,
         ),
+    )
+
+
+def measure_batches(
+    context: StepContext, expected_rps: float, say: Callable[[str], None]
+) -> BatchStep:
+    """The most declarations the intake takes in batches of 100, ``batch_callers`` callers
+    back to back. Every item is valid, so each should be accepted: the database is counted
+    afterwards, and items missing from it are reported as refused."""
+    settings = context.settings
+    step = "BAT"
+    count = max(round(max(3 * expected_rps, 2000) * settings.batch_seconds / BATCH_SIZE), 1)
+    requests = context.declarations.batches(step, count)
+    target = context.target(200, settings.batch_callers)
+    with context.sampler() as sampler:
+        record = run(
+            closed_loop(target, iter(requests), settings.batch_callers, settings.batch_seconds)
+        )
+    window = (0.0, settings.batch_seconds)
+    if len(record.outcomes) == count:
+        window = (0.0, record.outcomes[-1].sent)
+        say(f"  note: all {count} prepared batches went in {window[1]:.1f} s")
+    load = summarize(record, 200, window)
+    answered = sum(1 for o in record.outcomes if o.status == 200) * BATCH_SIZE
+    accepted = context.watch.count(context.declarations.order_prefix(step))
+    return BatchStep(
+        endpoint="POST /v1/declarations/batch",
+        callers=settings.batch_callers,
+        batch_size=BATCH_SIZE,
+        load=load,
+        resources=sampler.usage(_monotonic(record, window)),
+        declarations_per_s=round(load.achieved_rps * BATCH_SIZE, 1),
+        accepted=accepted,
+        refused_items=max(answered - accepted, 0),
     )

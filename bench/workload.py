@@ -7,6 +7,7 @@ clear, inspect or refuse it by their own rules, as they would real traffic."""
 import json
 import random
 import uuid
+from typing import Any
 
 import httpx
 
@@ -16,6 +17,8 @@ from bench.http1 import build_request
 # Baskets stay within CNY ~4,600 with tax: five of them stay inside the CNY 26,000 a year.
 DECLARATIONS_PER_BUYER = 5
 ACTIVATION_SECONDS = 60
+# A CEB message carries up to 100 records; so does a batch.
+BATCH_SIZE = 100
 
 
 def file_parties(base_url: str, rng: random.Random, admin_key: str) -> str:
@@ -67,17 +70,31 @@ class Declarations:
         return [self.one(step) for _ in range(count)]
 
     def one(self, step: str) -> bytes:
+        return self._request("/v1/declarations", self._body(step))
+
+    def batches(self, step: str, count: int, size: int = BATCH_SIZE) -> list[bytes]:
+        """``count`` requests of ``POST /v1/declarations/batch``, ``size`` declarations each."""
+        return [
+            self._request(
+                "/v1/declarations/batch",
+                {"declarations": [self._body(step) for _ in range(size)]},
+            )
+            for _ in range(count)
+        ]
+
+    def _body(self, step: str) -> dict[str, Any]:
         buyer = self._next_buyer()
         self.serial += 1
-        order_no = f"{self.order_prefix(step)}{self.serial:08d}"
-        body = make_declaration(
+        return make_declaration(
             self.rng,
-            order_no=order_no,
+            order_no=f"{self.order_prefix(step)}{self.serial:08d}",
             logistics_no=f"SF{self.run_id}{self.serial:08d}",
             buyer=buyer,
         )
+
+    def _request(self, path: str, body: dict[str, Any]) -> bytes:
         headers = {"Content-Type": "application/json", "Authorization": f"Bearer {self.api_key}"}
         if self.idempotency_keys:
             headers["Idempotency-Key"] = str(uuid.UUID(int=self.rng.getrandbits(128)))
         raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        return build_request("POST", "/v1/declarations", host=self.host, body=raw, headers=headers)
+        return build_request("POST", path, host=self.host, body=raw, headers=headers)
