@@ -176,9 +176,10 @@ class Dispatcher:
             )
             for m in taken
         ]
-        if acks:
-            await asyncio.to_thread(receipts.apply_receipts, self.engine, acks)
-        await asyncio.to_thread(outbox.mark_delivered, self.engine, [m.id for m in taken])
+        # The acknowledgements and the delivery, in one transaction.
+        await asyncio.to_thread(
+            lambda: receipts.apply_receipts(self.engine, acks, delivered=[m.id for m in taken])
+        )
         for message in refused:
             result = results.get(message.subject_id)
             reason = result.error if result and result.error else "not in the agency's answer"

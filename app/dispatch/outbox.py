@@ -166,12 +166,18 @@ def mark_delivered(engine: Engine, ids: Sequence[int]) -> None:
     if not ids:
         return
     with write_session(engine) as session:
+        mark_delivered_in(session, ids, utcnow())
+        session.commit()
+
+
+def mark_delivered_in(session: Session, ids: Sequence[int], now: datetime) -> None:
+    """Mark messages delivered in the caller's transaction."""
+    if ids:
         session.connection().execute(
             update(OutboxMessage)
             .where(col(OutboxMessage.id).in_(ids))
-            .values(status=DELIVERED, delivered_at=utcnow(), last_error=None)
+            .values(status=DELIVERED, delivered_at=now, last_error=None)
         )
-        session.commit()
 
 
 def mark_failed(

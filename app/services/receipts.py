@@ -4,17 +4,23 @@ One transaction per batch, in plain statements (receipts arrive several times pe
 declaration, so this is on the hot path): the declarations concerned are locked first,
 so that receipts from different agencies for one declaration, arriving at once, fold in
 turn; then each receipt is folded in memory, and the changes are written with one
-statement per table."""
+statement per table.
+
+Statuses only move forward, so a receipt that does not advance its agency's status when
+read without a lock never will: those (an agency's callback repeating the acknowledgement
+its delivery answer already gave, redelivered batches) are counted as ignored before the
+write transaction, and a batch of nothing else takes none."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from app.agencies.wire import Receipt
-from app.db import write_session
+from app.db import read_session, write_session
+from app.dispatch import outbox
 from app.models import BuyerQuota, Declaration, DeclarationAgency, DeclarationEvent
 from app.models.types import utcnow
 from app.services import audit, webhooks
@@ -103,6 +109,14 @@ class ReceiptOutcome:
     unknown: list[str] = field(default_factory=list)  # declarations we never sent
 
 
+class _Staged(NamedTuple):
+    receipt: Receipt
+    received: AgencyStatus
+    detail: dict[str, Any]
+    note: str
+    tax: dict[str, Any] | None
+
+
 @dataclass(slots=True)
 class _Folding:
     """A declaration as its receipts are folded into it."""
@@ -120,26 +134,44 @@ class _Folding:
     touched: bool = False
 
 
-def apply_receipts(engine: Engine, receipts: Sequence[Receipt]) -> ReceiptOutcome:
+def apply_receipts(
+    engine: Engine, receipts: Sequence[Receipt], *, delivered: Sequence[int] = ()
+) -> ReceiptOutcome:
+    """Fold ``receipts`` in; ``delivered``: outbox messages to mark delivered in the same
+    transaction (the deliveries whose answers carried these receipts)."""
     outcome = ReceiptOutcome()
+    receipts = _maybe_advancing(engine, receipts, outcome)
+    if not receipts and not delivered:
+        return outcome
     ids = sorted({r.declarationId for r in receipts})
     now = utcnow()
+    # What each receipt writes, as far as it depends on the receipt alone, is made before
+    # the writer's turn.
+    staged = [
+        _Staged(
+            r,
+            AgencyStatus(r.status.value),
+            _detail(r),
+            _note(r),
+            r.tax.model_dump(mode="json") if r.tax is not None else None,
+        )
+        for r in sorted(receipts, key=lambda r: (r.declarationId, r.sequence))
+    ]
     with write_session(engine) as session:
         connection = session.connection()
-        folding = _load(connection, ids)
+        folding = _load(connection, ids) if ids else {}
         parts: dict[tuple[str, str], dict[str, Any]] = {}
         taxes: dict[str, dict[str, Any]] = {}
         events: list[dict[str, Any]] = []
         changes: list[webhooks.StatusChange] = []
         released: list[dict[str, Any]] = []
         trail: list[audit.Entry] = []
-        for receipt in sorted(receipts, key=lambda r: (r.declarationId, r.sequence)):
+        for receipt, received, detail, note, tax in staged:
             declaration = folding.get(receipt.declarationId)
             agency = receipt.agency.value
             if declaration is None or agency not in declaration.agencies:
                 outcome.unknown.append(receipt.declarationId)
                 continue
-            received = AgencyStatus(receipt.status.value)
             if not advances(declaration.agencies[agency], received):
                 outcome.ignored += 1
                 continue
@@ -151,13 +183,13 @@ def apply_receipts(engine: Engine, receipts: Sequence[Receipt]) -> ReceiptOutcom
                 "b_agency": agency,
                 "b_status": received.value,
                 "b_sequence": receipt.sequence,
-                "b_detail": _detail(receipt),
+                "b_detail": detail,
                 "b_updated_at": now,
             }
             if receipt.tax is not None:
                 taxes[declaration.id] = {
                     "b_id": declaration.id,
-                    "b_tax": receipt.tax.model_dump(mode="json"),
+                    "b_tax": tax,
                     "b_tax_total": receipt.tax.total,
                 }
             before = declaration.status
@@ -183,7 +215,7 @@ def apply_receipts(engine: Engine, receipts: Sequence[Receipt]) -> ReceiptOutcom
                 "status": declaration.status.value,
                 "ceb_status": CEB_STATUS[declaration.status],
                 "agency": agency,
-                "note": _note(receipt),
+                "note": note,
                 "created_at": now,
             }
             events.append(event)
@@ -211,9 +243,35 @@ def apply_receipts(engine: Engine, receipts: Sequence[Receipt]) -> ReceiptOutcom
         if events:
             connection.execute(_INSERT_EVENTS, events)
         webhooks.announce_changes(session, changes, now)
+        outbox.mark_delivered_in(session, delivered, now)
         audit.append(session, trail)
         session.commit()
     return outcome
+
+
+def _maybe_advancing(
+    engine: Engine, receipts: Sequence[Receipt], outcome: ReceiptOutcome
+) -> list[Receipt]:
+    """The receipts that may move their agency's status forward, read without a lock; the
+    others are counted as ignored. Unknown declarations are left for the transaction."""
+    ids = sorted({r.declarationId for r in receipts})
+    if not ids:
+        return []
+    with read_session(engine) as session:
+        current = {
+            (declaration_id, agency): AgencyStatus(status)
+            for declaration_id, agency, status in session.connection().execute(
+                _LOAD_PARTS, {"ids": ids}
+            )
+        }
+    ahead = []
+    for receipt in receipts:
+        status = current.get((receipt.declarationId, receipt.agency.value))
+        if status is not None and not advances(status, AgencyStatus(receipt.status.value)):
+            outcome.ignored += 1
+        else:
+            ahead.append(receipt)
+    return ahead
 
 
 def _load(connection: Connection, ids: list[str]) -> dict[str, _Folding]:

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from app.agencies.signing import sign, signed_headers
 from app.demo import PRODUCTS
+from app.services import receipts
 from tests.conftest import Declarations
 
 SECRETS = {a: f"dev-{a}-secret" for a in ("customs", "inspection", "tax", "forex")}
@@ -94,6 +95,30 @@ def test_duplicate_and_late_receipts_change_nothing(
     assert late.json() == {"applied": 0, "ignored": 3, "unknown": []}
     parts = filed_client.get(f"/v1/declarations/{declared}").json()["agencies"]
     assert next(p for p in parts if p["agency"] == "customs")["status"] == "released"
+
+
+def test_a_batch_of_stale_receipts_takes_no_write_transaction(
+    filed_client: TestClient, declared: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The repeated acknowledgements every agency's callbacks bring are told apart by a
+    read: they never wait for (or hold) the database's writer."""
+    assert send(filed_client, "tax", receipt(declared, "tax", "acknowledged", 1)).is_success
+
+    def no_writes(engine: object) -> None:
+        raise AssertionError("a write transaction was taken for stale receipts")
+
+    monkeypatch.setattr(receipts, "write_session", no_writes)
+    again = send(filed_client, "tax", receipt(declared, "tax", "acknowledged", 1))
+    assert again.json() == {"applied": 0, "ignored": 1, "unknown": []}
+    # An unknown declaration still goes to the transaction, which reports it.
+    monkeypatch.undo()
+    mixed = send(
+        filed_client,
+        "tax",
+        receipt(declared, "tax", "acknowledged", 1),
+        receipt("dcl_unknown", "tax", "acknowledged", 1),
+    )
+    assert mixed.json() == {"applied": 0, "ignored": 1, "unknown": ["dcl_unknown"]}
 
 
 def test_inspection_then_release(filed_client: TestClient, declared: str) -> None:
