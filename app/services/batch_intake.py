@@ -154,9 +154,21 @@ def _declare_together(
     cutoff = rules.months_before(now, rules.WAYBILL_REUSE_MONTHS)
     results: list[ItemResult] = []
     accepted: list[intake.NewDeclaration] = []
-    accepted_by: list[str] = []
     refused: list[tuple[DeclarationSet, Sequence[RuleViolation]]] = []
     refused_by: list[str] = []
+    # What depends on an item alone is worked out before the writer's turn: the checks
+    # of the documents among themselves, and the rows an acceptance would write.
+    prepared: dict[int, tuple[list[RuleViolation], intake.AcceptedRows | None]] = {}
+    for index, (item, actor) in enumerate(zip(items, actors, strict=True)):
+        if isinstance(item, DeclarationSet):
+            found = rules.check_documents(item)
+            rows = (
+                None
+                if found
+                else intake.AcceptedRows.of(intake.new_declaration(item, now), actor, now)
+            )
+            prepared[index] = (found, rows)
+    accepted_rows: list[intake.AcceptedRows] = []
     with write_session(engine) as session:
         settled = _claim_keys(session, keys, now)
         parsed = [
@@ -189,8 +201,9 @@ def _declare_together(
             last_used = facts.waybill_used_at.get(waybill)
             reused = waybill in waybills_taken or (last_used is not None and last_used > cutoff)
             buyer = (item.order.buyerIdNumber, year)
+            in_documents, rows = prepared[index]
             found = [
-                *rules.check_documents(item),
+                *in_documents,
                 *rules.check_filings(item, facts.filings),
                 *rules.check_annual_limit(item, intake.from_quota_units(used.get(buyer, 0))),
                 *rules.check_waybill(item, reused),
@@ -200,14 +213,15 @@ def _declare_together(
                 refused_by.append(actor)
                 results.append(ItemResult(REFUSED, violations=found))
                 continue
-            declaration = intake.new_declaration(item, now)
+            assert rows is not None  # the documents were in order
+            declaration = rows.declaration
             accepted.append(declaration)
-            accepted_by.append(actor)
+            accepted_rows.append(rows)
             orders[order_key] = declaration.id
             waybills_taken.add(waybill)
             used[buyer] = used.get(buyer, 0) + declaration.quota_charge
             results.append(ItemResult(ACCEPTED, declaration=declaration))
-        trail = intake.insert_accepted(session, accepted, now, accepted_by)
+        trail = intake.insert_rows(session, accepted_rows, now)
         _claim_waybills(session, accepted, facts, now)
         _charge_quotas(session, facts.quota_used, used, now)
         trail += intake.insert_refusals(session, refused, now, refused_by)
@@ -331,8 +345,9 @@ def _read_facts(session: Session, parsed: Sequence[DeclarationSet], year: int) -
 def _claim_waybills(
     session: Session, accepted: Sequence[intake.NewDeclaration], facts: _BatchFacts, now: datetime
 ) -> None:
-    reused = [d for d in accepted if (d.logistics_code, d.logistics_no) in facts.waybill_used_at]
-    fresh = [d for d in accepted if d not in reused]
+    used = facts.waybill_used_at
+    reused = [d for d in accepted if (d.logistics_code, d.logistics_no) in used]
+    fresh = [d for d in accepted if (d.logistics_code, d.logistics_no) not in used]
     connection = session.connection()
     if reused:  # rows locked above, and older than six months
         connection.execute(

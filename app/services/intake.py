@@ -248,90 +248,101 @@ def declare(engine: Engine, ds: DeclarationSet, *, actor: str = "system") -> New
         return declaration
 
 
-def insert_accepted(
-    session: Session, accepted: Sequence[NewDeclaration], now: datetime, actors: Sequence[str]
-) -> list[audit.Entry]:
-    """Write declarations, their agency parts, first events and outbox messages. Plain
-    multi-row inserts, not the ORM's unit of work: this is the hot path of intake. The
-    unique (ebpCode, orderNo) is decided by the first statement.
+@dataclass(frozen=True, slots=True)
+class AcceptedRows:
+    """Everything one accepted declaration writes, built before the transaction: the
+    rows depend on the declaration alone, so that the writer's turn only inserts them."""
 
-    Returns the audit entries of the acceptances (one per declaration, by its actor), for
-    the caller to append last, just before it commits."""
-    if not accepted:
-        return []
-    connection = session.connection()
-    connection.execute(insert(Declaration), [d.row() for d in accepted])
-    connection.execute(
-        insert(DeclarationAgency),
-        [
-            {
-                "declaration_id": d.id,
-                "agency": agency.value,
-                "status": AgencyStatus.PENDING.value,
-                "sequence": 0,
-                "detail": None,
-                "updated_at": now,
-                "created_at": d.created_at,
-            }
-            for d in accepted
-            for agency in Agency
-        ],
-    )
-    connection.execute(
-        insert(DeclarationLine),
-        [
-            {
-                "declaration_id": d.id,
-                "gnum": line["gnum"],
-                "hs_code": line["gcode"],
-                "hs_chapter": line["gcode"][:2],
-                "country": line["country"],
-                "total_price": Decimal(line["totalPrice"]),
-                "created_at": now,
-            }
-            for d in accepted
-            for line in d.documents["order"]["items"]
-        ],
-    )
-    connection.execute(
-        insert(DeclarationEvent),
-        [
-            {
+    declaration: NewDeclaration
+    parts: list[dict[str, Any]]
+    lines: list[dict[str, Any]]
+    event: dict[str, Any]
+    messages: list[outbox.Message]
+    entry: audit.Entry
+
+    @classmethod
+    def of(cls, d: NewDeclaration, actor: str, now: datetime) -> "AcceptedRows":
+        return cls(
+            declaration=d,
+            parts=[
+                {
+                    "declaration_id": d.id,
+                    "agency": agency.value,
+                    "status": AgencyStatus.PENDING.value,
+                    "sequence": 0,
+                    "detail": None,
+                    "updated_at": now,
+                    "created_at": d.created_at,
+                }
+                for agency in Agency
+            ],
+            lines=[
+                {
+                    "declaration_id": d.id,
+                    "gnum": line["gnum"],
+                    "hs_code": line["gcode"],
+                    "hs_chapter": line["gcode"][:2],
+                    "country": line["country"],
+                    "total_price": Decimal(line["totalPrice"]),
+                    "created_at": now,
+                }
+                for line in d.documents["order"]["items"]
+            ],
+            event={
                 "declaration_id": d.id,
                 "status": d.status,
                 "ceb_status": d.ceb_status,
                 "agency": None,
                 "note": "Accepted by the single window; queued for the agencies.",
                 "created_at": now,
-            }
-            for d in accepted
-        ],
-    )
-    outbox.enqueue_many(
-        session,
-        [
-            outbox.Message(
-                destination=agency.value,
-                kind=SUBMIT_DECLARATION,
+            },
+            messages=[
+                outbox.Message(
+                    destination=agency.value,
+                    kind=SUBMIT_DECLARATION,
+                    subject_id=d.id,
+                    idempotency_key=f"{d.id}:{agency.value}:submit",
+                )
+                for agency in Agency
+            ],
+            entry=audit.Entry(
+                kind="declaration.accepted",
+                subject_type="declaration",
                 subject_id=d.id,
-                idempotency_key=f"{d.id}:{agency.value}:submit",
-            )
-            for d in accepted
-            for agency in Agency
-        ],
-        now=now,
-    )
-    return [
-        audit.Entry(
-            kind="declaration.accepted",
-            subject_type="declaration",
-            subject_id=d.id,
-            actor=actor,
-            data=_accepted_data(d),
-            occurred_at=now,
+                actor=actor,
+                data=_accepted_data(d),
+                occurred_at=now,
+            ),
         )
-        for d, actor in zip(accepted, actors, strict=True)
-    ]
+
+
+def insert_accepted(
+    session: Session, accepted: Sequence[NewDeclaration], now: datetime, actors: Sequence[str]
+) -> list[audit.Entry]:
+    """Write declarations, their agency parts, first events and outbox messages (see
+    ``insert_rows``)."""
+    return insert_rows(
+        session, [AcceptedRows.of(d, a, now) for d, a in zip(accepted, actors, strict=True)], now
+    )
+
+
+def insert_rows(
+    session: Session, accepted: Sequence[AcceptedRows], now: datetime
+) -> list[audit.Entry]:
+    """Plain multi-row inserts, not the ORM's unit of work: this is the hot path of
+    intake. The unique (ebpCode, orderNo) is decided by the first statement.
+
+    Returns the audit entries of the acceptances (one per declaration, by its actor), for
+    the caller to append last, just before it commits."""
+    if not accepted:
+        return []
+    connection = session.connection()
+    connection.execute(insert(Declaration), [a.declaration.row() for a in accepted])
+    connection.execute(insert(DeclarationAgency), [p for a in accepted for p in a.parts])
+    connection.execute(insert(DeclarationLine), [row for a in accepted for row in a.lines])
+    connection.execute(insert(DeclarationEvent), [a.event for a in accepted])
+    outbox.enqueue_many(session, [m for a in accepted for m in a.messages], now=now)
+    return [a.entry for a in accepted]
 
 
 def _accepted_data(d: NewDeclaration) -> dict[str, Any]:
