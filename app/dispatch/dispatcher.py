@@ -178,7 +178,7 @@ class Dispatcher:
         ]
         # The acknowledgements and the delivery, in one transaction.
         await asyncio.to_thread(
-            lambda: receipts.apply_receipts(self.engine, acks, delivered=[m.id for m in taken])
+            receipts.apply_receipts, self.engine, acks, delivered=[m.id for m in taken]
         )
         for message in refused:
             result = results.get(message.subject_id)
