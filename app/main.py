@@ -28,7 +28,7 @@ from app.schemas.keys import ApiKeyCreate
 from app.schemas.regulator import CreditGradeChange, FilingStatusChange
 from app.schemas.responses import DeclarationBatchRequest
 from app.schemas.webhook import WebhookCreate
-from app.services.group_commit import GroupCommitter
+from app.services.group_commit import GroupCommitter, ReceiptCommitter
 
 DESCRIPTION = """\
 Cross-border e-commerce **single window** for retail imports.
@@ -64,11 +64,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.authenticator = Authenticator(engine, settings)
         app.state.committer = GroupCommitter(engine)
+        app.state.receipt_committer = ReceiptCommitter(engine)
         async with running_dispatcher(engine, settings):
             try:
                 yield
             finally:
                 await app.state.committer.close()
+                await app.state.receipt_committer.close()
                 engine.dispose()
 
     app = FastAPI(

@@ -11,6 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
@@ -103,31 +104,58 @@ class Dispatcher:
         log.info("dispatcher stopped")
 
     async def tick(self) -> int:
-        """Deliver one batch to each destination with messages due; answers how many."""
+        """Deliver one batch to each destination with messages due; answers how many.
+
+        One transaction claims for every destination, and one, at the end, records what
+        the agencies acknowledged: a round costs the same few transactions whatever the
+        number of destinations."""
         destinations = await asyncio.to_thread(outbox.due_destinations, self.engine)
-        sent = await asyncio.gather(*(self.deliver(d) for d in destinations))
-        return sum(sent)
+        if not destinations:
+            return 0
+        claimed = await asyncio.to_thread(
+            outbox.claim_each,
+            self.engine,
+            {d: d.startswith(webhooks.DESTINATION_PREFIX) for d in destinations},
+            self.settings.dispatch_batch_size,
+            self.lease,
+        )
+        taken = _Taken()
+        outcomes = await asyncio.gather(
+            *(self._deliver(d, claimed[d], taken) for d in destinations), return_exceptions=True
+        )
+        # What the others delivered is recorded even when one destination's round failed.
+        await self._record(taken)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return sum(len(messages) for messages in claimed.values())
 
     async def deliver(self, destination: str) -> int:
-        is_webhook = destination.startswith(webhooks.DESTINATION_PREFIX)
+        """Deliver one batch to one destination; answers how many messages it carried."""
         claimed = await asyncio.to_thread(
             lambda: outbox.claim(
                 self.engine,
                 destination,
                 self.settings.dispatch_batch_size,
                 self.lease,
-                in_order=is_webhook,
+                in_order=destination.startswith(webhooks.DESTINATION_PREFIX),
             )
         )
+        taken = _Taken()
+        await self._deliver(destination, claimed, taken)
+        await self._record(taken)
+        return len(claimed)
+
+    async def _deliver(self, destination: str, claimed: Sequence[Claimed], taken: "_Taken") -> None:
         if not claimed:
-            return 0
-        if is_webhook:
+            return
+        if destination.startswith(webhooks.DESTINATION_PREFIX):
             await self._push_in_order(claimed)
-            return len(claimed)
+            return
         agency = self.agencies.get(destination)
         if agency is None:
             await self._dead(claimed, f"no agency named {destination!r}")
-            return len(claimed)
+            return
         declarations = [m for m in claimed if m.kind == SUBMIT_DECLARATION]
         filings = [m for m in claimed if m.kind == enterprises.REGISTER_FILING]
         known = {m.id for m in (*declarations, *filings)}
@@ -135,10 +163,18 @@ class Dispatcher:
         await self._dead(unknown, "unknown message kind")
         # Filings first: a declaration may name an enterprise the same batch announces.
         await self._register(agency, filings)
-        await self._submit(agency, declarations)
-        return len(claimed)
+        await self._submit(agency, declarations, taken)
 
-    async def _submit(self, agency: AgencyAdapter, messages: Sequence[Claimed]) -> None:
+    async def _record(self, taken: "_Taken") -> None:
+        """The acknowledgements and the deliveries that carried them, in one transaction."""
+        if taken.delivered:
+            await asyncio.to_thread(
+                receipts.apply_receipts, self.engine, taken.acks, delivered=taken.delivered
+            )
+
+    async def _submit(
+        self, agency: AgencyAdapter, messages: Sequence[Claimed], taken: "_Taken"
+    ) -> None:
         if not messages:
             return
         built = await asyncio.to_thread(payloads.declaration_messages, self.engine, messages)
@@ -156,17 +192,17 @@ class Dispatcher:
             # One bad declaration must not take the batch down with it: send them one by
             # one, and only what is refused alone goes dead.
             for message in sendable:
-                await self._submit(agency, [message])
+                await self._submit(agency, [message], taken)
             return
         except DeliveryError as error:
             await self._failed(sendable, error)
             return
         results = {r.declarationId: r for r in answer.results}
-        taken = [m for m in sendable if (r := results.get(m.subject_id)) and r.accepted]
-        taken_ids = {m.id for m in taken}
-        refused = [m for m in sendable if m.id not in taken_ids]
+        accepted = [m for m in sendable if (r := results.get(m.subject_id)) and r.accepted]
+        accepted_ids = {m.id for m in accepted}
+        refused = [m for m in sendable if m.id not in accepted_ids]
         now = utcnow()
-        acks = [
+        taken.acks.extend(
             Receipt(
                 declarationId=m.subject_id,
                 agency=AgencyName(agency.name),
@@ -174,12 +210,9 @@ class Dispatcher:
                 sequence=0,
                 decidedAt=now,
             )
-            for m in taken
-        ]
-        # The acknowledgements and the delivery, in one transaction.
-        await asyncio.to_thread(
-            receipts.apply_receipts, self.engine, acks, delivered=[m.id for m in taken]
+            for m in accepted
         )
+        taken.delivered.extend(m.id for m in accepted)
         for message in refused:
             result = results.get(message.subject_id)
             reason = result.error if result and result.error else "not in the agency's answer"
@@ -302,6 +335,15 @@ class Dispatcher:
         except DeliveryError as error:
             log.info("could not reconcile %s at %s: %s", declaration_id, agency, error)
             return None
+
+
+@dataclass
+class _Taken:
+    """What the agencies took in one round: the acknowledgements their answers carried,
+    and the outbox messages those answers delivered."""
+
+    acks: list[Receipt] = field(default_factory=list)
+    delivered: list[int] = field(default_factory=list)
 
 
 def _batch_key(messages: Sequence[Claimed]) -> str:

@@ -7,13 +7,14 @@ claims skip rows other workers hold (``FOR UPDATE SKIP LOCKED``), so any number 
 workers can run; SQLite serializes writers, which gives the same guarantee."""
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, or_, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningUpdate
 from sqlmodel import col, select
 
 from app.db import read_session, write_session
@@ -106,7 +107,27 @@ def claim(
 
     ``in_order`` keeps a destination's messages in sequence: only the run of due messages
     at the head of its queue is taken, so nothing overtakes a message waiting to retry."""
+    return claim_each(engine, {destination: in_order}, limit, lease)[destination]
+
+
+def claim_each(
+    engine: Engine, destinations: Mapping[str, bool], limit: int, lease: timedelta
+) -> dict[str, list[Claimed]]:
+    """``claim`` for several destinations (each with its ``in_order``), in one
+    transaction: up to ``limit`` messages each, in id order."""
     now = utcnow()
+    claimed: dict[str, list[Claimed]] = {}
+    with write_session(engine) as session:
+        for destination, in_order in destinations.items():
+            rows = session.connection().execute(_claim(destination, limit, now, lease, in_order))
+            claimed[destination] = sorted((Claimed(*row) for row in rows), key=lambda m: m.id)
+        session.commit()
+    return claimed
+
+
+def _claim(
+    destination: str, limit: int, now: datetime, lease: timedelta, in_order: bool
+) -> ReturningUpdate[Any]:
     pending = (
         select(OutboxMessage.id)
         .where(col(OutboxMessage.destination) == destination, col(OutboxMessage.status) == PENDING)
@@ -128,25 +149,21 @@ def claim(
     else:
         pending = pending.where(col(OutboxMessage.next_attempt_at) <= now)
     due = pending.with_for_update(skip_locked=True).scalar_subquery()
-    with write_session(engine) as session:
-        rows = session.connection().execute(
-            update(OutboxMessage)
-            .where(col(OutboxMessage.id).in_(due))
-            .values(next_attempt_at=now + lease, attempts=col(OutboxMessage.attempts) + 1)
-            .returning(
-                col(OutboxMessage.id),
-                col(OutboxMessage.destination),
-                col(OutboxMessage.kind),
-                col(OutboxMessage.subject_id),
-                col(OutboxMessage.idempotency_key),
-                col(OutboxMessage.payload),
-                col(OutboxMessage.attempts),
-                col(OutboxMessage.created_at),
-            )
+    return (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(due))
+        .values(next_attempt_at=now + lease, attempts=col(OutboxMessage.attempts) + 1)
+        .returning(
+            col(OutboxMessage.id),
+            col(OutboxMessage.destination),
+            col(OutboxMessage.kind),
+            col(OutboxMessage.subject_id),
+            col(OutboxMessage.idempotency_key),
+            col(OutboxMessage.payload),
+            col(OutboxMessage.attempts),
+            col(OutboxMessage.created_at),
         )
-        claimed = [Claimed(*row) for row in rows]
-        session.commit()
-    return sorted(claimed, key=lambda m: m.id)
+    )
 
 
 def postpone(engine: Engine, messages: Sequence[Claimed], until: datetime) -> None:

@@ -2,17 +2,16 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
 from app.agencies import signing
 from app.agencies.wire import ReceiptBatch
 from app.auth import agency_signed
 from app.errors import InvalidSignature, ReceiptAgencyMismatch
-from app.routers.deps import EngineDep, RawBody, SettingsDep, json_body
+from app.routers.deps import RawBody, SettingsDep, json_body
 from app.routers.enterprises import PROBLEM
 from app.schemas.parsing import parse_body
-from app.services import receipts
 from app.services.clearance import Agency
+from app.services.group_commit import ReceiptCommitter
 
 router = APIRouter(prefix="/v1/receipts", tags=["agencies"])
 
@@ -37,9 +36,7 @@ class ReceiptsApplied(BaseModel):
     dependencies=[agency_signed()],
     responses={401: PROBLEM, 413: PROBLEM, 422: PROBLEM, 429: PROBLEM},
 )
-async def receive(
-    agency: Agency, request: Request, body: RawBody, engine: EngineDep, settings: SettingsDep
-) -> Any:
+async def receive(agency: Agency, request: Request, body: RawBody, settings: SettingsDep) -> Any:
     try:
         signing.verify(settings.agency_secret(agency), dict(request.headers), body)
     except signing.SignatureError as error:
@@ -51,7 +48,9 @@ async def receive(
             f"Receipts posted to {agency.value} name {sorted(strangers)}.",
             f"提交给 {agency.value} 的回执属于其他机构。",
         )
-    outcome = await run_in_threadpool(receipts.apply_receipts, engine, batch.receipts)
+    # Applied with the other agencies' callbacks that arrive meanwhile, in one transaction.
+    committer: ReceiptCommitter = request.app.state.receipt_committer
+    outcome = await committer.apply(batch.receipts)
     return ReceiptsApplied(
         applied=outcome.applied, ignored=outcome.ignored, unknown=sorted(set(outcome.unknown))
     )

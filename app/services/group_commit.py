@@ -1,54 +1,52 @@
-"""Group commit: single declarations that arrive together are decided in one transaction.
+"""Group commit: writes that arrive together are made in one transaction.
 
-A platform at peak sends thousands of single declarations a second. Each deciding and
-committing on its own would queue on the database's one writer (SQLite) or on commits
-(PostgreSQL); instead, whatever has arrived while the previous group was being written
-forms the next group, decided in order exactly as a batch is. Under light load a group is
-one declaration, so nothing waits for company."""
+A platform at peak sends thousands of single declarations a second, and the four
+agencies call back with receipts all the while. Each request committing on its own would
+queue on the database's one writer (SQLite) or on commits (PostgreSQL), and every
+transaction has a fixed cost besides its rows; instead, whatever has arrived while the
+previous group was being written forms the next group, handled in one transaction exactly
+as a batch is. Under light load a group is one request, so nothing waits for company."""
 
 import asyncio
 import contextlib
 import contextvars
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
+from typing import Generic, TypeVar
 
 from sqlalchemy import Engine
 
+from app.agencies.wire import Receipt
 from app.schemas.declaration import DeclarationSet
-from app.services import batch_intake
+from app.services import batch_intake, receipts
 
 log = logging.getLogger("app.intake")
 
-# A declaration, who declared it, its key, and the caller waiting for its outcome.
-Waiting = tuple[
-    DeclarationSet,
-    str,
-    batch_intake.Keyed | None,
-    "asyncio.Future[batch_intake.ItemResult]",
-]
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
-class GroupCommitter:
-    def __init__(self, engine: Engine, max_group: int = 100) -> None:
-        self.engine = engine
+class Grouped(Generic[Item, Result]):
+    """Items handed in one at a time and handled in groups, in arrival order, by
+    ``handle`` (in a worker thread): one result per item, in order."""
+
+    def __init__(
+        self, handle: Callable[[list[Item]], Sequence[Result]], *, max_group: int, name: str
+    ) -> None:
+        self.handle = handle
         self.max_group = max_group
-        self._queue: asyncio.Queue[Waiting] = asyncio.Queue()
+        self.name = name
+        self._queue: asyncio.Queue[tuple[Item, asyncio.Future[Result]]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
 
-    async def declare(
-        self, ds: DeclarationSet, *, actor: str = "system", keyed: batch_intake.Keyed | None = None
-    ) -> batch_intake.ItemResult:
-        """Decide one declaration with whatever else is waiting. A keyed declaration's
-        answer is rendered in the caller's context (its request id, for one)."""
+    async def submit(self, item: Item) -> Result:
+        """Handle ``item`` with whatever else is waiting; its own result, or the group's
+        failure."""
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name="group-commit")
-        if keyed is not None:
-            context = contextvars.copy_context()
-            render = keyed.render
-            keyed = batch_intake.Keyed(keyed.claim, lambda result: context.run(render, result))
-        future: asyncio.Future[batch_intake.ItemResult] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((ds, actor, keyed, future))
+            self._task = asyncio.create_task(self._run(), name=self.name)
+        future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((item, future))
         return await future
 
     async def _run(self) -> None:
@@ -56,27 +54,21 @@ class GroupCommitter:
             group = [await self._queue.get()]
             while len(group) < self.max_group and not self._queue.empty():
                 group.append(self._queue.get_nowait())
-            await self._decide(group)
+            await self._handle(group)
 
-    async def _decide(self, group: Sequence[Waiting]) -> None:
-        live = [waiting for waiting in group if not waiting[-1].cancelled()]
+    async def _handle(self, group: Sequence[tuple[Item, "asyncio.Future[Result]"]]) -> None:
+        live = [(item, future) for item, future in group if not future.cancelled()]
+        if not live:
+            return
         try:
-            results = await asyncio.to_thread(
-                partial(
-                    batch_intake.declare_batch,
-                    self.engine,
-                    [ds for ds, _, _, _ in live],
-                    actors=[actor for _, actor, _, _ in live],
-                    keys=[keyed for _, _, keyed, _ in live],
-                )
-            )
+            results = await asyncio.to_thread(self.handle, [item for item, _ in live])
         except Exception as error:  # every caller gets the failure, none is left waiting
-            log.exception("a group of %d declarations failed", len(live))
-            for *_, future in live:
+            log.exception("%s: a group of %d failed", self.name, len(live))
+            for _, future in live:
                 if not future.done():
                     future.set_exception(error)
             return
-        for (*_, future), result in zip(live, results, strict=True):
+        for (_, future), result in zip(live, results, strict=True):
             if not future.done():
                 future.set_result(result)
 
@@ -85,3 +77,57 @@ class GroupCommitter:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+
+
+# A declaration, who declared it, and its key.
+_Declared = tuple[DeclarationSet, str, batch_intake.Keyed | None]
+
+
+def _declare_group(engine: Engine, group: list[_Declared]) -> list[batch_intake.ItemResult]:
+    return batch_intake.declare_batch(
+        engine,
+        [ds for ds, _, _ in group],
+        actors=[actor for _, actor, _ in group],
+        keys=[keyed for _, _, keyed in group],
+    )
+
+
+class GroupCommitter:
+    """Single declarations, decided in groups in order exactly as a batch is."""
+
+    def __init__(self, engine: Engine, max_group: int = 100) -> None:
+        self._groups: Grouped[_Declared, batch_intake.ItemResult] = Grouped(
+            partial(_declare_group, engine), max_group=max_group, name="group-commit"
+        )
+
+    async def declare(
+        self, ds: DeclarationSet, *, actor: str = "system", keyed: batch_intake.Keyed | None = None
+    ) -> batch_intake.ItemResult:
+        """Decide one declaration with whatever else is waiting. A keyed declaration's
+        answer is rendered in the caller's context (its request id, for one)."""
+        if keyed is not None:
+            context = contextvars.copy_context()
+            render = keyed.render
+            keyed = batch_intake.Keyed(keyed.claim, lambda result: context.run(render, result))
+        return await self._groups.submit((ds, actor, keyed))
+
+    async def close(self) -> None:
+        await self._groups.close()
+
+
+class ReceiptCommitter:
+    """The agencies' receipt callbacks, applied in groups: each callback still gets the
+    count of its own receipts applied, ignored and unknown."""
+
+    def __init__(self, engine: Engine, max_group: int = 16) -> None:
+        self._groups: Grouped[Sequence[Receipt], receipts.ReceiptOutcome] = Grouped(
+            partial(receipts.apply_receipt_batches, engine),
+            max_group=max_group,
+            name="receipt-commit",
+        )
+
+    async def apply(self, batch: Sequence[Receipt]) -> receipts.ReceiptOutcome:
+        return await self._groups.submit(batch)
+
+    async def close(self) -> None:
+        await self._groups.close()

@@ -1,6 +1,7 @@
 """Applying agency receipts: forward-only per agency, folded into one declaration status.
 
-One transaction per batch, in plain statements (receipts arrive several times per
+One transaction per batch, or per group of batches that arrived together, in plain
+statements (receipts arrive several times per
 declaration, so this is on the hot path): the declarations concerned are locked first,
 so that receipts from different agencies for one declaration, arriving at once, fold in
 turn; then each receipt is folded in memory, and the changes are written with one
@@ -110,6 +111,7 @@ class ReceiptOutcome:
 
 
 class _Staged(NamedTuple):
+    outcome: ReceiptOutcome  # its batch's
     receipt: Receipt
     received: AgencyStatus
     detail: dict[str, Any]
@@ -139,23 +141,31 @@ def apply_receipts(
 ) -> ReceiptOutcome:
     """Fold ``receipts`` in; ``delivered``: outbox messages to mark delivered in the same
     transaction (the deliveries whose answers carried these receipts)."""
-    outcome = ReceiptOutcome()
-    receipts = _maybe_advancing(engine, receipts, outcome)
-    if not receipts and not delivered:
-        return outcome
-    ids = sorted({r.declarationId for r in receipts})
+    return apply_receipt_batches(engine, [receipts], delivered=delivered)[0]
+
+
+def apply_receipt_batches(
+    engine: Engine, batches: Sequence[Sequence[Receipt]], *, delivered: Sequence[int] = ()
+) -> list[ReceiptOutcome]:
+    """Fold several batches in, in one transaction; one outcome per batch."""
+    outcomes = [ReceiptOutcome() for _ in batches]
+    ahead = _maybe_advancing(engine, batches, outcomes)
+    if not ahead and not delivered:
+        return outcomes
+    ids = sorted({r.declarationId for _, r in ahead})
     now = utcnow()
     # What each receipt writes, as far as it depends on the receipt alone, is made before
     # the writer's turn.
     staged = [
         _Staged(
+            outcomes[index],
             r,
             AgencyStatus(r.status.value),
             _detail(r),
             _note(r),
             r.tax.model_dump(mode="json") if r.tax is not None else None,
         )
-        for r in sorted(receipts, key=lambda r: (r.declarationId, r.sequence))
+        for index, r in sorted(ahead, key=lambda a: (a[1].declarationId, a[1].sequence))
     ]
     with write_session(engine) as session:
         connection = session.connection()
@@ -166,7 +176,7 @@ def apply_receipts(
         changes: list[webhooks.StatusChange] = []
         released: list[dict[str, Any]] = []
         trail: list[audit.Entry] = []
-        for receipt, received, detail, note, tax in staged:
+        for outcome, receipt, received, detail, note, tax in staged:
             declaration = folding.get(receipt.declarationId)
             agency = receipt.agency.value
             if declaration is None or agency not in declaration.agencies:
@@ -246,15 +256,16 @@ def apply_receipts(
         outbox.mark_delivered_in(session, delivered, now)
         audit.append(session, trail)
         session.commit()
-    return outcome
+    return outcomes
 
 
 def _maybe_advancing(
-    engine: Engine, receipts: Sequence[Receipt], outcome: ReceiptOutcome
-) -> list[Receipt]:
-    """The receipts that may move their agency's status forward, read without a lock; the
-    others are counted as ignored. Unknown declarations are left for the transaction."""
-    ids = sorted({r.declarationId for r in receipts})
+    engine: Engine, batches: Sequence[Sequence[Receipt]], outcomes: list[ReceiptOutcome]
+) -> list[tuple[int, Receipt]]:
+    """The receipts that may move their agency's status forward (with their batch's
+    index), read without a lock; the others are counted as ignored. Unknown declarations
+    are left for the transaction."""
+    ids = sorted({r.declarationId for batch in batches for r in batch})
     if not ids:
         return []
     with read_session(engine) as session:
@@ -265,12 +276,13 @@ def _maybe_advancing(
             )
         }
     ahead = []
-    for receipt in receipts:
-        status = current.get((receipt.declarationId, receipt.agency.value))
-        if status is not None and not advances(status, AgencyStatus(receipt.status.value)):
-            outcome.ignored += 1
-        else:
-            ahead.append(receipt)
+    for index, batch in enumerate(batches):
+        for receipt in batch:
+            status = current.get((receipt.declarationId, receipt.agency.value))
+            if status is not None and not advances(status, AgencyStatus(receipt.status.value)):
+                outcomes[index].ignored += 1
+            else:
+                ahead.append((index, receipt))
     return ahead
 
 

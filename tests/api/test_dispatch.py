@@ -3,6 +3,9 @@ retries. The real agencies over real HTTP are in tests/integration."""
 
 import asyncio
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import pytest
@@ -10,8 +13,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from app.agencies.client import HttpAgency
+from app.dispatch import outbox
 from app.dispatch.dispatcher import Dispatcher
+from app.services import receipts
+from app.services.intake import SUBMIT_DECLARATION
 from tests.conftest import Declarations
+
+AGENCIES = ("customs", "inspection", "tax", "forex")
 
 
 class Agency:
@@ -108,3 +116,65 @@ def test_an_agency_that_is_down_is_retried_later(
         ).one()
     assert attempts == 1
     assert "503" in error
+
+
+def test_a_round_claims_for_every_agency_at_once_and_records_their_answers_at_once(
+    filed_client: TestClient, accepted: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round's transactions do not grow with the number of agencies: one claims for all,
+    one records every acknowledgement, even when one agency is down."""
+    app = filed_client.app
+    engine, settings = app.state.engine, app.state.settings  # type: ignore[attr-defined]
+    with engine.begin() as connection:  # the parties' filings are registered already
+        connection.execute(
+            text("UPDATE outbox_messages SET status = 'delivered' WHERE kind != :kind"),
+            {"kind": SUBMIT_DECLARATION},
+        )
+    agencies = {name: Agency(poisoned=set(), down=name == "forex") for name in AGENCIES}
+    transactions: list[str] = []
+
+    def counted(module: Any) -> Any:
+        write_session = module.write_session
+
+        @contextmanager
+        def counting(engine: Any) -> Iterator[Any]:
+            transactions.append(module.__name__.rsplit(".", 1)[-1])
+            with write_session(engine) as session:
+                yield session
+
+        return counting
+
+    for module in (outbox, receipts):
+        monkeypatch.setattr(module, "write_session", counted(module))
+
+    async def run() -> int:
+        clients = {
+            name: httpx.AsyncClient(
+                base_url=f"http://{name}.test", transport=httpx.MockTransport(a)
+            )
+            for name, a in agencies.items()
+        }
+        async with httpx.AsyncClient() as webhooks:
+            try:
+                adapters = {name: HttpAgency(name, c) for name, c in clients.items()}
+                return await Dispatcher(engine, settings, adapters, webhooks).tick()
+            finally:
+                for client in clients.values():
+                    await client.aclose()
+
+    assert asyncio.run(run()) == 4 * len(accepted)
+    assert sorted(transactions) == ["outbox", "outbox", "receipts"]  # claim, forex's retry
+    assert {name: a.batches for name, a in agencies.items()} == {
+        "customs": [accepted],
+        "inspection": [accepted],
+        "tax": [accepted],
+        "forex": [],  # down: answered 503 without reading the batch
+    }
+    for declaration_id in accepted:
+        parts = filed_client.get(f"/v1/declarations/{declaration_id}").json()["agencies"]
+        assert {p["agency"]: p["status"] for p in parts} == {
+            "customs": "acknowledged",
+            "inspection": "acknowledged",
+            "tax": "acknowledged",
+            "forex": "pending",
+        }

@@ -1,7 +1,10 @@
 """Agency receipts: signed, forward-only, folded into one clearance status."""
 
+import asyncio
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,9 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+import app.db
 from app.agencies.signing import sign, signed_headers
+from app.agencies.wire import AgencyName, Receipt, ReceiptStatus
 from app.demo import PRODUCTS
 from app.services import receipts
+from app.services.group_commit import ReceiptCommitter
 from tests.conftest import Declarations
 
 SECRETS = {a: f"dev-{a}-secret" for a in ("customs", "inspection", "tax", "forex")}
@@ -119,6 +125,73 @@ def test_a_batch_of_stale_receipts_takes_no_write_transaction(
         receipt("dcl_unknown", "tax", "acknowledged", 1),
     )
     assert mixed.json() == {"applied": 0, "ignored": 1, "unknown": ["dcl_unknown"]}
+
+
+def test_callbacks_that_arrive_together_are_applied_in_one_transaction(
+    filed_client: TestClient, declarations: Declarations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each callback still hears what became of its own receipts."""
+    engine = filed_client.app.state.engine  # type: ignore[attr-defined]
+    first, second = (
+        filed_client.post("/v1/declarations", json=declarations.valid()).json()["id"]
+        for _ in range(2)
+    )
+    transactions = []
+    write_session = app.db.write_session
+
+    @contextmanager
+    def counted(engine: Any) -> Iterator[Any]:
+        transactions.append(engine)
+        with write_session(engine) as session:
+            yield session
+
+    monkeypatch.setattr(receipts, "write_session", counted)
+
+    def decided(declaration_id: str, agency: AgencyName, status: ReceiptStatus) -> Receipt:
+        return Receipt(
+            declarationId=declaration_id,
+            agency=agency,
+            status=status,
+            sequence=2,
+            decidedAt=datetime.now(UTC),
+        )
+
+    async def together() -> tuple[receipts.ReceiptOutcome, ...]:
+        committer = ReceiptCommitter(engine)
+        try:
+            return await asyncio.gather(
+                committer.apply([decided(first, AgencyName.CUSTOMS, ReceiptStatus.RELEASED)]),
+                committer.apply(
+                    [
+                        decided(first, AgencyName.INSPECTION, ReceiptStatus.PASSED),
+                        decided(second, AgencyName.FOREX, ReceiptStatus.RECORDED),
+                    ]
+                ),
+                # The same release again, in another callback of the same group.
+                committer.apply(
+                    [
+                        decided(first, AgencyName.CUSTOMS, ReceiptStatus.RELEASED),
+                        decided("dcl_unknown", AgencyName.CUSTOMS, ReceiptStatus.RELEASED),
+                    ]
+                ),
+            )
+        finally:
+            await committer.close()
+
+    outcomes = asyncio.run(together())
+    assert [(o.applied, o.ignored, o.unknown) for o in outcomes] == [
+        (1, 0, []),
+        (2, 0, []),
+        (0, 1, ["dcl_unknown"]),
+    ]
+    assert len(transactions) == 1
+    record = filed_client.get(f"/v1/declarations/{first}").json()
+    assert {a["agency"]: a["status"] for a in record["agencies"]} == {
+        "customs": "released",
+        "inspection": "passed",
+        "tax": "pending",
+        "forex": "pending",
+    }
 
 
 def test_inspection_then_release(filed_client: TestClient, declared: str) -> None:
