@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, or_, update
+from sqlalchemy import Engine, Integer, bindparam, func, insert, or_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import col, select
 
 from app.db import read_session, write_session
@@ -118,21 +119,25 @@ def claim_each(
     now = utcnow()
     claimed: dict[str, list[Claimed]] = {}
     with write_session(engine) as session:
+        connection = session.connection()
         for destination, in_order in destinations.items():
-            rows = session.connection().execute(_claim(destination, limit, now, lease, in_order))
+            rows = connection.execute(
+                _CLAIM[in_order],
+                {"b_destination": destination, "now": now, "until": now + lease, "limit": limit},
+            )
             claimed[destination] = sorted((Claimed(*row) for row in rows), key=lambda m: m.id)
         session.commit()
     return claimed
 
 
-def _claim(
-    destination: str, limit: int, now: datetime, lease: timedelta, in_order: bool
-) -> ReturningUpdate[Any]:
+def _claim(in_order: bool) -> ReturningUpdate[Any]:
+    destination: BindParameter[str] = bindparam("b_destination")
+    now: BindParameter[datetime] = bindparam("now")
     pending = (
         select(OutboxMessage.id)
         .where(col(OutboxMessage.destination) == destination, col(OutboxMessage.status) == PENDING)
         .order_by(col(OutboxMessage.id))
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer))
     )
     if in_order:
         # The head of the queue, up to the first message that is not due yet.
@@ -152,7 +157,7 @@ def _claim(
     return (
         update(OutboxMessage)
         .where(col(OutboxMessage.id).in_(due))
-        .values(next_attempt_at=now + lease, attempts=col(OutboxMessage.attempts) + 1)
+        .values(next_attempt_at=bindparam("until"), attempts=col(OutboxMessage.attempts) + 1)
         .returning(
             col(OutboxMessage.id),
             col(OutboxMessage.destination),
@@ -164,6 +169,10 @@ def _claim(
             col(OutboxMessage.created_at),
         )
     )
+
+
+# Built once, not in the writer's turn: building them took about half of a claim's time.
+_CLAIM = {in_order: _claim(in_order) for in_order in (False, True)}
 
 
 def postpone(engine: Engine, messages: Sequence[Claimed], until: datetime) -> None:
