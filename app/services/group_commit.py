@@ -21,7 +21,7 @@ from app.agencies.wire import Receipt
 from app.schemas.declaration import DeclarationSet
 from app.services import batch_intake, receipts
 
-log = logging.getLogger("app.intake")
+log = logging.getLogger("app.group_commit")
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -29,10 +29,15 @@ Result = TypeVar("Result")
 
 class Grouped(Generic[Item, Result]):
     """Items handed in one at a time and handled in groups, in arrival order, by
-    ``handle`` (in a worker thread): one result per item, in order."""
+    ``handle`` (in a worker thread): one result per item, in order, or the exception that
+    item's caller is to get."""
 
     def __init__(
-        self, handle: Callable[[list[Item]], Sequence[Result]], *, max_group: int, name: str
+        self,
+        handle: Callable[[list[Item]], Sequence[Result | Exception]],
+        *,
+        max_group: int,
+        name: str,
     ) -> None:
         self.handle = handle
         self.max_group = max_group
@@ -69,7 +74,11 @@ class Grouped(Generic[Item, Result]):
                     future.set_exception(error)
             return
         for (_, future), result in zip(live, results, strict=True):
-            if not future.done():
+            if future.done():
+                continue
+            if isinstance(result, Exception):
+                future.set_exception(result)
+            else:
                 future.set_result(result)
 
     async def close(self) -> None:
@@ -115,13 +124,32 @@ class GroupCommitter:
         await self._groups.close()
 
 
+def _apply_group(
+    engine: Engine, group: list[Sequence[Receipt]]
+) -> list[receipts.ReceiptOutcome | Exception]:
+    try:
+        return list(receipts.apply_receipt_batches(engine, group))
+    except Exception as error:
+        if len(group) == 1:
+            return [error]
+    # One callback that cannot be applied must not fail the others with it: each alone.
+    log.warning("a group of %d receipt callbacks failed; applying each alone", len(group))
+    outcomes: list[receipts.ReceiptOutcome | Exception] = []
+    for batch in group:
+        try:
+            outcomes.append(receipts.apply_receipts(engine, batch))
+        except Exception as error:
+            outcomes.append(error)
+    return outcomes
+
+
 class ReceiptCommitter:
     """The agencies' receipt callbacks, applied in groups: each callback still gets the
     count of its own receipts applied, ignored and unknown."""
 
     def __init__(self, engine: Engine, max_group: int = 16) -> None:
         self._groups: Grouped[Sequence[Receipt], receipts.ReceiptOutcome] = Grouped(
-            partial(receipts.apply_receipt_batches, engine),
+            partial(_apply_group, engine),
             max_group=max_group,
             name="receipt-commit",
         )

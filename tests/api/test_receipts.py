@@ -194,6 +194,46 @@ def test_callbacks_that_arrive_together_are_applied_in_one_transaction(
     }
 
 
+def test_a_callback_that_cannot_be_applied_does_not_fail_the_others_of_its_group(
+    filed_client: TestClient, declared: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = filed_client.app.state.engine  # type: ignore[attr-defined]
+    note = receipts._note
+
+    def poisoned(receipt: Receipt) -> str:
+        if receipt.declarationId == "dcl_poison":
+            raise RuntimeError("cannot be applied")
+        return note(receipt)
+
+    monkeypatch.setattr(receipts, "_note", poisoned)
+
+    def released(declaration_id: str) -> Receipt:
+        return Receipt(
+            declarationId=declaration_id,
+            agency=AgencyName.CUSTOMS,
+            status=ReceiptStatus.RELEASED,
+            sequence=2,
+            decidedAt=datetime.now(UTC),
+        )
+
+    async def together() -> tuple[Any, ...]:
+        committer = ReceiptCommitter(engine)
+        try:
+            return await asyncio.gather(
+                committer.apply([released("dcl_poison")]),
+                committer.apply([released(declared)]),
+                return_exceptions=True,
+            )
+        finally:
+            await committer.close()
+
+    poison, good = asyncio.run(together())
+    assert isinstance(poison, RuntimeError)
+    assert (good.applied, good.ignored, good.unknown) == (1, 0, [])
+    record = filed_client.get(f"/v1/declarations/{declared}").json()
+    assert {a["agency"]: a["status"] for a in record["agencies"]}["customs"] == "released"
+
+
 def test_inspection_then_release(filed_client: TestClient, declared: str) -> None:
     send(filed_client, "customs", receipt(declared, "customs", "inspection", 2))
     record = filed_client.get(f"/v1/declarations/{declared}").json()
