@@ -73,17 +73,30 @@ class _WriterTurn:
     """SQLite has one writer at a time. Writers queue on a lock of ours, in turn, rather
     than in SQLite's busy handler, which sleeps in steps of up to 100 ms: a thread lock
     for this process's writers, then an ``flock`` on a file beside the database for the
-    other processes' (API workers, outbox workers), which the kernel hands over at once."""
+    other processes' (API workers, outbox workers), which the kernel hands over at once.
+
+    In this process, a writer that a caller is waiting on (intake) goes before the ones
+    that work in the background (receipts, outbox)."""
 
     def __init__(self, database: str | None) -> None:
-        self.threads = threading.Lock()
+        self.threads = threading.Condition()
+        self.busy = False
+        self.urgent = 0  # urgent writers waiting
         self.fd: int | None = None
         if database and database != ":memory:" and not database.startswith("file:"):
             self.fd = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
 
     @contextmanager
-    def __call__(self) -> Iterator[None]:
+    def __call__(self, *, urgent: bool = False) -> Iterator[None]:
         with self.threads:
+            self.urgent += urgent
+            try:
+                while self.busy or (self.urgent and not urgent):
+                    self.threads.wait()
+            finally:
+                self.urgent -= urgent
+            self.busy = True
+        try:
             if self.fd is None:
                 yield
                 return
@@ -92,6 +105,10 @@ class _WriterTurn:
                 yield
             finally:
                 fcntl.flock(self.fd, fcntl.LOCK_UN)
+        finally:
+            with self.threads:
+                self.busy = False
+                self.threads.notify_all()
 
     def __del__(self) -> None:
         if self.fd is not None:
@@ -102,8 +119,10 @@ _SQLITE_WRITERS: "weakref.WeakKeyDictionary[Engine, _WriterTurn]" = weakref.Weak
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
-    """A session for one unit of work that writes. The caller commits explicitly."""
+def write_session(engine: Engine, *, urgent: bool = False) -> Iterator[Session]:
+    """A session for one unit of work that writes. The caller commits explicitly.
+    ``urgent``: a caller is waiting for it; on SQLite it takes the writer's turn before
+    the background work of this process."""
     if engine.dialect.name != "sqlite":
         with Session(engine, expire_on_commit=False) as session:
             yield session
@@ -114,7 +133,7 @@ def write_session(engine: Engine) -> Iterator[Session]:
     # Every transaction of the session takes SQLite's write lock up front (other processes
     # may write too), including one begun after a rollback.
     writing = engine.execution_options(**{_SQLITE_WRITE: True})
-    with turn(), Session(writing, expire_on_commit=False) as session:
+    with turn(urgent=urgent), Session(writing, expire_on_commit=False) as session:
         session.connection()
         yield session
 

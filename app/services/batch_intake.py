@@ -169,7 +169,7 @@ def _declare_together(
             )
             prepared[index] = (found, rows)
     accepted_rows: list[intake.AcceptedRows] = []
-    with write_session(engine) as session:
+    with write_session(engine, urgent=True) as session:
         settled = _claim_keys(session, keys, now)
         parsed = [
             item

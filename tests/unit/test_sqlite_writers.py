@@ -1,12 +1,14 @@
 """Several processes writing one SQLite database take turns without "database is locked"."""
 
 import multiprocessing
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import text
 
-from app.db import make_engine
+from app.db import make_engine, write_session
 from app.services import idempotency
 
 WRITES = 100
@@ -37,3 +39,35 @@ def test_processes_take_turns_writing(sqlite_url: str) -> None:
     assert count == 3 * WRITES
     database = sqlite_url.removeprefix("sqlite:///")
     assert Path(f"{database}-writer.lock").exists()
+
+
+def test_an_urgent_writer_goes_before_the_background_ones(sqlite_url: str) -> None:
+    """Intake, which a caller waits on, takes the writer's turn before the receipts and
+    outbox work queued in the same process."""
+    engine = make_engine(sqlite_url)
+    order: list[str] = []
+    holding, release = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with write_session(engine):
+            holding.set()
+            release.wait(10)
+
+    def writer(name: str, urgent: bool) -> None:
+        with write_session(engine, urgent=urgent):
+            order.append(name)
+
+    threads = [threading.Thread(target=first)]
+    threads[0].start()
+    assert holding.wait(10)
+    for name, urgent in (("background-1", False), ("background-2", False), ("urgent", True)):
+        thread = threading.Thread(target=writer, args=(name, urgent))
+        thread.start()
+        threads.append(thread)
+        time.sleep(0.1)  # queued in this order behind the first writer
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    engine.dispose()
+    assert order[0] == "urgent"
+    assert sorted(order[1:]) == ["background-1", "background-2"]
