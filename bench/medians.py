@@ -55,6 +55,7 @@ RATE_FIGURES: dict[str, Callable[[Document], Any]] = {
     "percent_of_healthz": lambda s: _percent(s.get("ratio_to_ceiling")),
     "end_to_end_per_s": lambda s: _get(s, "end_to_end", "finished_per_s"),
     "end_to_end_p99_s": lambda s: _seconds(_get(s, "end_to_end", "accepted_to_outcome_ms", "p99")),
+    "service_p99_s": lambda s: _seconds(_get(s, "end_to_end", "service_ms", "p99")),
     "largest_mb": _largest,
 }
 

@@ -128,6 +128,7 @@ def _print_rates(console: Console, result: DatabaseResult) -> None:
         "largest MB",
         "done e2e/s",
         "e2e p99 s",
+        "own p99 s",
         "drained s",
     )
     for column in columns:
@@ -153,6 +154,7 @@ def _print_rates(console: Console, result: DatabaseResult) -> None:
             f"{largest:,.0f}",
             f"{e2e.finished_per_s:,.1f}" + ("" if step.end_to_end_sustained else " ✗"),
             _seconds(e2e.accepted_to_outcome_ms, "p99"),
+            _seconds(e2e.service_ms, "p99"),
             f"{e2e.drained_after_s:.1f}"
             if e2e.drained_after_s is not None
             else f"{e2e.pending_after_drain} left",
