@@ -1,11 +1,10 @@
 """Applying agency receipts: forward-only per agency, folded into one declaration status.
 
 One transaction per batch, or per group of batches that arrived together, in plain
-statements (receipts arrive several times per
-declaration, so this is on the hot path): the declarations concerned are locked first,
-so that receipts from different agencies for one declaration, arriving at once, fold in
-turn; then each receipt is folded in memory, and the changes are written with one
-statement per table.
+statements (receipts arrive several times per declaration, so this is on the hot path):
+the declarations concerned are locked first, so that receipts from different agencies
+for one declaration, arriving at once, fold in turn; then each receipt is folded in
+memory, and the changes are written with one statement per table.
 
 Statuses only move forward, so a receipt that does not advance its agency's status when
 read without a lock never will: those (an agency's callback repeating the acknowledgement
