@@ -8,6 +8,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -34,6 +35,7 @@ console = Console()
 # SW_BOOTSTRAP_ADMIN_KEY is given or keys are made with `singlewindow keys create`).
 DEV_ADMIN_KEY_FILE = Path(".singlewindow-admin-key")
 WORKER_STOP_SECONDS = 10
+REPLICA_START_SECONDS = 30
 
 
 def development_admin_key() -> str:
@@ -75,10 +77,27 @@ def serve(
             "the outbox to them; 0 delivers it inside the API process.",
         ),
     ] = 1,
+    callback_port: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=65535,
+            help="Port of a second API process that takes the agencies' receipt callbacks, "
+            "so that they never wait behind intake (default: SW_CALLBACK_PORT or 8001); 0: "
+            "the main port takes them.",
+        ),
+    ] = None,
+    exit_with_parent: Annotated[
+        bool, typer.Option(hidden=True, help="Stop when the process that started it ends.")
+    ] = False,
 ) -> None:
     """Serve the API (migrate first with `singlewindow db upgrade`)."""
     from app.main import configure_logging
     from mock_agencies.runner import AgencyProcesses
+    from mock_agencies.runner import exit_with_parent as watch_parent
+
+    if exit_with_parent:
+        watch_parent()
 
     # The API processes uvicorn starts read these from the environment.
     os.environ["SW_GC_TUNING"] = "true"
@@ -86,6 +105,11 @@ def serve(
     settings = get_settings()
     configure_logging(settings.log_level)
     host, port = host or settings.host, port or settings.port
+    callback_port = settings.callback_port if callback_port is None else callback_port
+    if callback_port == port:
+        raise typer.BadParameter(
+            "the callback port must differ from the API's", param_hint="--callback-port"
+        )
     if settings.bootstrap_admin_key is None and settings.environment == "development":
         # The processes uvicorn starts read it from the environment.
         os.environ["SW_BOOTSTRAP_ADMIN_KEY"] = development_admin_key()
@@ -113,9 +137,16 @@ def serve(
             # The API processes uvicorn starts read it from the environment.
             os.environ["SW_DISPATCHER_ENABLED"] = "false"
             get_settings.cache_clear()
+        receipts_port = port
+        if callback_port:
+            running.enter_context(CallbackReplica(host, callback_port))
+            receipts_port = callback_port
+            console.print(f"[dim]receipt callbacks[/dim]  http://{host}:{callback_port}")
         if with_agencies:
             sims = running.enter_context(
-                AgencyProcesses(callback_base_url=f"http://{host}:{port}", log_level="warning")
+                AgencyProcesses(
+                    callback_base_url=f"http://{host}:{receipts_port}", log_level="warning"
+                )
             )
             for agency, url in sims.urls.items():
                 console.print(f"[dim]agency[/dim] {agency:>10}  {url}")
@@ -146,6 +177,59 @@ class DispatchWorkers:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+class CallbackReplica:
+    """A second API process, on a port of its own, for the agencies' receipt callbacks.
+
+    Intake and receipts both take turns at the database's writer; in one process they
+    also take turns at the interpreter, and a receipt group waiting for it holds the
+    writer the longer. Apart, each runs on its own core. It is the same application (any
+    replica may take any request); it leaves the outbox to the workers."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> "CallbackReplica":
+        command = [sys.executable, "-c", "from app.cli import main; main()", "serve"]
+        self.process = subprocess.Popen(
+            [
+                *command,
+                *("--host", self.host, "--port", str(self.port)),
+                *("--callback-port", "0", "--dispatch-workers", "0", "--exit-with-parent"),
+            ],
+            env=os.environ | {"SW_DISPATCHER_ENABLED": "false"},
+        )
+        self._wait_until_ready()
+        return self
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + REPLICA_START_SECONDS
+        url = f"http://{self.host}:{self.port}/readyz"
+        while self.process is not None and self.process.poll() is None:
+            try:
+                if httpx.get(url, timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        self.__exit__()
+        console.print(f"[red]the receipt callback process did not answer on {url}[/red]")
+        raise typer.Exit(1)
+
+    def __exit__(self, *exc_info: object) -> None:
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=WORKER_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @cli.command()

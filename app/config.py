@@ -15,6 +15,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./singlewindow.db"
     host: str = "127.0.0.1"
     port: int = 8000
+    # `serve` answers the agencies' receipt callbacks in an API process of their own on
+    # this port, so that they never wait behind intake; 0: the main port answers them.
+    callback_port: int = Field(default=8001, ge=0, le=65535)
     log_level: str = "info"
 
     max_body_bytes: int = Field(default=256 * 1024, gt=0)

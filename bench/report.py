@@ -123,7 +123,7 @@ def _print_rates(console: Console, result: DatabaseResult) -> None:
         "errors",
         "gen lag p99",
         "server CPU %",
-        "api/worker/agencies %",
+        "api/callbacks/worker/agencies %",
         "peak RSS MB",
         "largest MB",
         "done e2e/s",
@@ -136,8 +136,9 @@ def _print_rates(console: Console, result: DatabaseResult) -> None:
     for step in result.rates:
         load, used, e2e = step.load, step.resources, step.end_to_end
         api = used.cpu_percent_by_role.get("api", 0.0)
+        callbacks = used.cpu_percent_by_role.get("callbacks", 0.0)
         worker = used.cpu_percent_by_role.get("worker", 0.0)
-        agencies = used.server_cpu_percent - api - worker
+        agencies = used.server_cpu_percent - api - callbacks - worker
         largest = max(used.peak_rss_mb_by_role.values(), default=0.0)
         table.add_row(
             f"{step.offered_rate:g}" + ("" if step.sustained else " ✗"),
@@ -149,7 +150,7 @@ def _print_rates(console: Console, result: DatabaseResult) -> None:
             _errors(load.errors),
             f"{load.generator.lag_p99_ms:,.1f}" + (" ⚠" if load.generator.behind_schedule else ""),
             f"{used.server_cpu_percent:.0f}",
-            f"{api:.0f}/{worker:.0f}/{agencies:.0f}",
+            f"{api:.0f}/{callbacks:.0f}/{worker:.0f}/{agencies:.0f}",
             f"{used.server_peak_rss_mb:,.0f}",
             f"{largest:,.0f}",
             f"{e2e.finished_per_s:,.1f}" + ("" if step.end_to_end_sustained else " ✗"),

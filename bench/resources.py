@@ -70,7 +70,8 @@ def live_group_members(pgrp: int) -> list[ProcessStat]:
 
 
 def role_of(pid: int) -> str:
-    """``api``, ``worker`` (an outbox worker), an agency's name, or the command name."""
+    """``api``, ``callbacks`` (the API process that takes the agencies' receipts),
+    ``worker`` (an outbox worker), an agency's name, or the command name."""
     try:
         argv = (PROC / str(pid) / "cmdline").read_bytes().split(b"\0")
     except OSError:
@@ -80,6 +81,8 @@ def role_of(pid: int) -> str:
         return words[words.index("--agency") + 1]
     if "worker" in words[1:4]:
         return "worker"
+    if "serve" in words[1:4] and "--exit-with-parent" in words:
+        return "callbacks"
     if any(w.endswith("singlewindow") for w in words[:2]):
         return "api"
     return Path(words[0]).name if words and words[0] else "?"
@@ -109,7 +112,7 @@ def machine_ticks() -> tuple[int, int]:
 class ResourceUsage:
     seconds: float  # the window CPU is averaged over
     server_cpu_percent: float  # of one core: 100 = one core busy
-    cpu_percent_by_role: dict[str, float]  # api, customs, inspection, tax, forex
+    cpu_percent_by_role: dict[str, float]  # api, callbacks, worker, customs, …
     server_peak_rss_mb: float  # the whole tree at its largest, over the whole step
     peak_rss_mb_by_role: dict[str, float]
     generator_cpu_percent: float  # the benchmark's own process

@@ -148,6 +148,8 @@ def run_one(
             "SW_LOG_LEVEL": "warning",
             "SW_BOOTSTRAP_ADMIN_KEY": admin_key,
             "SW_DISPATCHER_ENABLED": "false",
+            # The agencies call back the API's own port (there is one API process here).
+            "SW_CALLBACK_PORT": "0",
             **{
                 f"SW_{agency.upper()}_URL": f"http://{HOST}:{port}"
                 for agency, port in ports.items()

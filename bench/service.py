@@ -19,8 +19,10 @@ import httpx
 from bench.resources import live_group_members
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# `serve --with-agencies` puts the agencies on their usual ports.
+# `serve --with-agencies` puts the agencies on their usual ports, and takes their receipt
+# callbacks in a second API process on its usual port.
 AGENCY_PORTS = (8101, 8102, 8103, 8104)
+CALLBACK_PORT = 8001
 STARTUP_SECONDS = 60
 STOP_GRACE_SECONDS = 20
 _PR_SET_PDEATHSIG = 1
@@ -84,7 +86,7 @@ class Service:
         return self.process.pid
 
     def start(self) -> None:
-        taken = [p for p in (self.port, *AGENCY_PORTS) if port_in_use(self.host, p)]
+        taken = [p for p in (self.port, CALLBACK_PORT, *AGENCY_PORTS) if port_in_use(self.host, p)]
         if taken:
             raise ServiceError(
                 f"port(s) {', '.join(map(str, taken))} in use: is `make run` or another "

@@ -342,8 +342,11 @@ class SingleWindow:
             self.api = self.processes.add(
                 Child(
                     f"{self.name}/api",
-                    # The dispatcher in the API process itself: killing it kills both.
-                    singlewindow_command("serve", "--dispatch-workers", "0"),
+                    # The dispatcher in the API process itself: killing it kills both. The
+                    # agencies call back this one process.
+                    singlewindow_command(
+                        "serve", "--dispatch-workers", "0", "--callback-port", "0"
+                    ),
                     self.sw_env(dispatcher=dispatcher),
                     self.processes.log_dir / f"{self.name}-api.log",
                     ready=lambda _: _answers(f"{self.url}/readyz"),

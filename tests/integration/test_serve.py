@@ -1,5 +1,6 @@
-"""`singlewindow serve` delivers the outbox from worker processes of its own, which stop
-with it, and go away even when it is killed."""
+"""`singlewindow serve` delivers the outbox from worker processes of its own and takes the
+agencies' receipt callbacks in an API process of their own; all of them stop with it, and
+go away even when it is killed."""
 
 import os
 import signal
@@ -50,12 +51,12 @@ def wait_until(condition: object, seconds: float) -> bool:
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
-def test_serve_runs_the_dispatcher_in_workers_that_end_with_it(
+def test_serve_runs_the_dispatcher_and_the_callbacks_in_processes_that_end_with_it(
     tmp_path: Path, stop: signal.Signals
 ) -> None:
     url = f"sqlite:///{tmp_path / 'sw.db'}"
     upgrade(url)
-    port = free_port()
+    port, callback_port = free_port(), free_port()
     env = os.environ | {
         "SW_DATABASE_URL": url,
         "SW_PORT": str(port),
@@ -64,7 +65,9 @@ def test_serve_runs_the_dispatcher_in_workers_that_end_with_it(
     }
     log = (tmp_path / "serve.log").open("wb")
     serve = subprocess.Popen(
-        singlewindow_command("serve", "--dispatch-workers", "2"),
+        singlewindow_command(
+            "serve", "--dispatch-workers", "2", "--callback-port", str(callback_port)
+        ),
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -80,13 +83,22 @@ def test_serve_runs_the_dispatcher_in_workers_that_end_with_it(
         assert wait_until(ready, 30), (tmp_path / "serve.log").read_text()
         workers = {p for p in children(serve.pid) if " worker" in command_line(p)}
         assert len(workers) == 2
-        # The API leaves the outbox to them: only the workers say they started one.
+        replicas = {p for p in children(serve.pid) if " serve " in command_line(p)}
+        assert len(replicas) == 1
+        # The callback process answers receipts (here: one not signed by the agency).
+        refused = httpx.post(
+            f"http://127.0.0.1:{callback_port}/v1/receipts/customs", json={"receipts": []}
+        )
+        assert refused.status_code == 401, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        # The API and the callback process leave the outbox to the workers: only the
+        # workers say they started a dispatcher.
         assert wait_until(
             lambda: (tmp_path / "serve.log").read_text().count("dispatcher started") == 2, 20
         )
         serve.send_signal(stop)
         serve.wait(timeout=20)
-        assert wait_until(lambda: not any(alive(p) for p in workers), 15)
+        assert wait_until(lambda: not any(alive(p) for p in workers | replicas), 15)
     finally:
         if serve.poll() is None:
             serve.kill()
