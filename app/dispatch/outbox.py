@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Integer, bindparam, func, insert, or_, update
+from sqlalchemy import Dialect, Engine, Integer, bindparam, func, insert, or_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import col, select
 
+from app import bound_rows
 from app.db import read_session, write_session
 from app.models import OutboxMessage
 from app.models.types import utcnow
@@ -61,29 +62,52 @@ class Message:
     payload: dict[str, Any] | None = None
 
 
+def _row(m: Message, now: datetime) -> dict[str, Any]:
+    return {
+        "destination": m.destination,
+        "kind": m.kind,
+        "subject_id": m.subject_id,
+        "idempotency_key": m.idempotency_key,
+        "payload": m.payload,
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": None,
+        "created_at": now,
+        "delivered_at": None,
+    }
+
+
+ENQUEUE = bound_rows.insert_into(
+    OutboxMessage.__table__,  # type: ignore[attr-defined]
+    (
+        "destination",
+        "kind",
+        "subject_id",
+        "idempotency_key",
+        "payload",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "delivered_at",
+    ),
+)
+
+
 def enqueue_many(session: Session, messages: Sequence[Message], now: datetime) -> None:
     """Add messages in the caller's transaction (they commit with the change they announce)."""
     if not messages:
         return
-    session.connection().execute(
-        insert(OutboxMessage),
-        [
-            {
-                "destination": m.destination,
-                "kind": m.kind,
-                "subject_id": m.subject_id,
-                "idempotency_key": m.idempotency_key,
-                "payload": m.payload,
-                "status": PENDING,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "last_error": None,
-                "created_at": now,
-                "delivered_at": None,
-            }
-            for m in messages
-        ],
-    )
+    session.connection().execute(insert(OutboxMessage), [_row(m, now) for m in messages])
+
+
+def bind_messages(
+    dialect: Dialect, messages: Sequence[Message], now: datetime
+) -> list[bound_rows.DriverRow]:
+    """Messages bound before the writer's turn, for ``ENQUEUE.execute`` in it."""
+    return ENQUEUE.bind(dialect, (_row(m, now) for m in messages))
 
 
 def due_destinations(engine: Engine, limit: int = 100) -> list[str]:

@@ -26,10 +26,11 @@ from decimal import Decimal
 from json.encoder import encode_basestring
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from app import bound_rows
 from app.db import holds_write_lock
 from app.models import AuditEntry
 
@@ -115,7 +116,20 @@ class Entry:
 _HEAD = (
     select(col(AuditEntry.seq), col(AuditEntry.hash)).order_by(col(AuditEntry.seq).desc()).limit(1)
 )
-_INSERT = insert(AuditEntry)
+_INSERT = bound_rows.insert_into(
+    AuditEntry.__table__,  # type: ignore[attr-defined]
+    (
+        "seq",
+        "occurred_at",
+        "kind",
+        "subject_type",
+        "subject_id",
+        "actor",
+        "data",
+        "prev_hash",
+        "hash",
+    ),
+)
 _LOCK = select(func.pg_advisory_xact_lock(APPEND_LOCK))
 
 
@@ -159,7 +173,7 @@ def append(session: Session, entries: Sequence[Entry]) -> range:
             }
         )
         prev_hash = digest
-    connection.execute(_INSERT, rows)
+    _INSERT.execute(connection, _INSERT.bind(connection.dialect, rows))
     return range(first, first + len(rows))
 
 

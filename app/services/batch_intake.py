@@ -165,7 +165,9 @@ def _declare_together(
             rows = (
                 None
                 if found
-                else intake.AcceptedRows.of(intake.new_declaration(item, now), actor, now)
+                else intake.AcceptedRows.of(
+                    intake.new_declaration(item, now), actor, now, engine.dialect
+                )
             )
             prepared[index] = (found, rows)
     accepted_rows: list[intake.AcceptedRows] = []
@@ -221,7 +223,7 @@ def _declare_together(
             waybills_taken.add(waybill)
             used[buyer] = used.get(buyer, 0) + declaration.quota_charge
             results.append(ItemResult(ACCEPTED, declaration=declaration))
-        trail = intake.insert_rows(session, accepted_rows, now)
+        trail = intake.insert_rows(session, accepted_rows)
         _claim_waybills(session, accepted, facts, now)
         _charge_quotas(session, facts.quota_used, used, now)
         trail += intake.insert_refusals(session, refused, now, refused_by)

@@ -12,12 +12,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Dialect, Engine, Table, insert
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
+from app import bound_rows
 from app.db import dialect_insert, read_session, write_session
 from app.dispatch import outbox
 from app.errors import DeclarationRefused, DuplicateOrder
@@ -248,63 +249,102 @@ def declare(engine: Engine, ds: DeclarationSet, *, actor: str = "system") -> New
         return declaration
 
 
+def _table(model: Any) -> Table:
+    return model.__table__  # type: ignore[no-any-return]
+
+
+_INSERT_DECLARATIONS = bound_rows.insert_into(
+    _table(Declaration), [f.name for f in fields(NewDeclaration)]
+)
+_INSERT_PARTS = bound_rows.insert_into(
+    _table(DeclarationAgency),
+    ("declaration_id", "agency", "status", "sequence", "detail", "updated_at", "created_at"),
+)
+_INSERT_LINES = bound_rows.insert_into(
+    _table(DeclarationLine),
+    ("declaration_id", "gnum", "hs_code", "hs_chapter", "country", "total_price", "created_at"),
+)
+_INSERT_EVENTS = bound_rows.insert_into(
+    _table(DeclarationEvent),
+    ("declaration_id", "status", "ceb_status", "agency", "note", "created_at"),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class AcceptedRows:
-    """Everything one accepted declaration writes, built before the transaction: the
-    rows depend on the declaration alone, so that the writer's turn only inserts them."""
+    """Everything one accepted declaration writes, built and bound for the driver before
+    the transaction: the rows depend on the declaration alone, so that the writer's turn
+    only inserts them."""
 
     declaration: NewDeclaration
-    parts: list[dict[str, Any]]
-    lines: list[dict[str, Any]]
-    event: dict[str, Any]
-    messages: list[outbox.Message]
+    rows: list[bound_rows.DriverRow]  # its declarations row
+    parts: list[bound_rows.DriverRow]
+    lines: list[bound_rows.DriverRow]
+    event: list[bound_rows.DriverRow]
+    messages: list[bound_rows.DriverRow]
     entry: audit.Entry
 
     @classmethod
-    def of(cls, d: NewDeclaration, actor: str, now: datetime) -> "AcceptedRows":
+    def of(cls, d: NewDeclaration, actor: str, now: datetime, dialect: Dialect) -> "AcceptedRows":
         return cls(
             declaration=d,
-            parts=[
-                {
-                    "declaration_id": d.id,
-                    "agency": agency.value,
-                    "status": AgencyStatus.PENDING.value,
-                    "sequence": 0,
-                    "detail": None,
-                    "updated_at": now,
-                    "created_at": d.created_at,
-                }
-                for agency in Agency
-            ],
-            lines=[
-                {
-                    "declaration_id": d.id,
-                    "gnum": line["gnum"],
-                    "hs_code": line["gcode"],
-                    "hs_chapter": line["gcode"][:2],
-                    "country": line["country"],
-                    "total_price": Decimal(line["totalPrice"]),
-                    "created_at": now,
-                }
-                for line in d.documents["order"]["items"]
-            ],
-            event={
-                "declaration_id": d.id,
-                "status": d.status,
-                "ceb_status": d.ceb_status,
-                "agency": None,
-                "note": "Accepted by the single window; queued for the agencies.",
-                "created_at": now,
-            },
-            messages=[
-                outbox.Message(
-                    destination=agency.value,
-                    kind=SUBMIT_DECLARATION,
-                    subject_id=d.id,
-                    idempotency_key=f"{d.id}:{agency.value}:submit",
-                )
-                for agency in Agency
-            ],
+            rows=_INSERT_DECLARATIONS.bind(dialect, [d.row()]),
+            parts=_INSERT_PARTS.bind(
+                dialect,
+                (
+                    {
+                        "declaration_id": d.id,
+                        "agency": agency.value,
+                        "status": AgencyStatus.PENDING.value,
+                        "sequence": 0,
+                        "detail": None,
+                        "updated_at": now,
+                        "created_at": d.created_at,
+                    }
+                    for agency in Agency
+                ),
+            ),
+            lines=_INSERT_LINES.bind(
+                dialect,
+                (
+                    {
+                        "declaration_id": d.id,
+                        "gnum": line["gnum"],
+                        "hs_code": line["gcode"],
+                        "hs_chapter": line["gcode"][:2],
+                        "country": line["country"],
+                        "total_price": Decimal(line["totalPrice"]),
+                        "created_at": now,
+                    }
+                    for line in d.documents["order"]["items"]
+                ),
+            ),
+            event=_INSERT_EVENTS.bind(
+                dialect,
+                [
+                    {
+                        "declaration_id": d.id,
+                        "status": d.status,
+                        "ceb_status": d.ceb_status,
+                        "agency": None,
+                        "note": "Accepted by the single window; queued for the agencies.",
+                        "created_at": now,
+                    }
+                ],
+            ),
+            messages=outbox.bind_messages(
+                dialect,
+                [
+                    outbox.Message(
+                        destination=agency.value,
+                        kind=SUBMIT_DECLARATION,
+                        subject_id=d.id,
+                        idempotency_key=f"{d.id}:{agency.value}:submit",
+                    )
+                    for agency in Agency
+                ],
+                now,
+            ),
             entry=audit.Entry(
                 kind="declaration.accepted",
                 subject_type="declaration",
@@ -321,27 +361,28 @@ def insert_accepted(
 ) -> list[audit.Entry]:
     """Write declarations, their agency parts, first events and outbox messages (see
     ``insert_rows``)."""
+    dialect = session.get_bind().dialect
     return insert_rows(
-        session, [AcceptedRows.of(d, a, now) for d, a in zip(accepted, actors, strict=True)], now
+        session,
+        [AcceptedRows.of(d, a, now, dialect) for d, a in zip(accepted, actors, strict=True)],
     )
 
 
-def insert_rows(
-    session: Session, accepted: Sequence[AcceptedRows], now: datetime
-) -> list[audit.Entry]:
-    """Plain multi-row inserts, not the ORM's unit of work: this is the hot path of
-    intake. The unique (ebpCode, orderNo) is decided by the first statement.
+def insert_rows(session: Session, accepted: Sequence[AcceptedRows]) -> list[audit.Entry]:
+    """Plain multi-row inserts of rows already bound, not the ORM's unit of work: this is
+    the hot path of intake. The unique (ebpCode, orderNo) is decided by the first
+    statement.
 
     Returns the audit entries of the acceptances (one per declaration, by its actor), for
     the caller to append last, just before it commits."""
     if not accepted:
         return []
     connection = session.connection()
-    connection.execute(insert(Declaration), [a.declaration.row() for a in accepted])
-    connection.execute(insert(DeclarationAgency), [p for a in accepted for p in a.parts])
-    connection.execute(insert(DeclarationLine), [row for a in accepted for row in a.lines])
-    connection.execute(insert(DeclarationEvent), [a.event for a in accepted])
-    outbox.enqueue_many(session, [m for a in accepted for m in a.messages], now=now)
+    _INSERT_DECLARATIONS.execute(connection, [row for a in accepted for row in a.rows])
+    _INSERT_PARTS.execute(connection, [row for a in accepted for row in a.parts])
+    _INSERT_LINES.execute(connection, [row for a in accepted for row in a.lines])
+    _INSERT_EVENTS.execute(connection, [row for a in accepted for row in a.event])
+    outbox.ENQUEUE.execute(connection, [row for a in accepted for row in a.messages])
     return [a.entry for a in accepted]
 
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 
+from app import bound_rows
 from app.agencies.wire import Receipt
 from app.db import read_session, write_session
 from app.dispatch import outbox
@@ -63,7 +64,9 @@ _LOAD_DECLARATIONS = (
 _LOAD_PARTS = select(_PARTS.c.declaration_id, _PARTS.c.agency, _PARTS.c.status).where(
     _PARTS.c.declaration_id.in_(bindparam("ids", expanding=True))
 )
-_UPDATE_PART = (
+# Bound before (parts) or in (the rest) the writer's turn without SQLAlchemy's per-row
+# work: these run for every receipt.
+_UPDATE_PART = bound_rows.Prepared(
     update(_PARTS)
     .where(
         _PARTS.c.declaration_id == bindparam("b_declaration_id"),
@@ -74,9 +77,10 @@ _UPDATE_PART = (
         sequence=bindparam("b_sequence"),
         detail=bindparam("b_detail"),
         updated_at=bindparam("b_updated_at"),
-    )
+    ),
+    ("b_declaration_id", "b_agency", "b_status", "b_sequence", "b_detail", "b_updated_at"),
 )
-_UPDATE_DECLARATION = (
+_UPDATE_DECLARATION = bound_rows.Prepared(
     update(_DECLARATIONS)
     .where(_DECLARATIONS.c.id == bindparam("b_id"))
     .values(
@@ -84,14 +88,17 @@ _UPDATE_DECLARATION = (
         ceb_status=bindparam("b_ceb_status"),
         finalized_at=bindparam("b_finalized_at"),
         updated_at=bindparam("b_updated_at"),
-    )
+    ),
+    ("b_id", "b_status", "b_ceb_status", "b_finalized_at", "b_updated_at"),
 )
 _UPDATE_TAX = (
     update(_DECLARATIONS)
     .where(_DECLARATIONS.c.id == bindparam("b_id"))
     .values(tax=bindparam("b_tax"), tax_total=bindparam("b_tax_total"))
 )
-_INSERT_EVENTS = insert(_EVENTS)
+_INSERT_EVENTS = bound_rows.insert_into(
+    _EVENTS, ("declaration_id", "status", "ceb_status", "agency", "note", "created_at")
+)
 _RELEASE_QUOTA = (
     update(_QUOTAS)
     .where(
@@ -113,7 +120,7 @@ class _Staged(NamedTuple):
     outcome: ReceiptOutcome  # its batch's
     receipt: Receipt
     received: AgencyStatus
-    detail: dict[str, Any]
+    part: bound_rows.DriverRow  # its agency's row, as updated
     note: str
     tax: dict[str, Any] | None
 
@@ -153,14 +160,27 @@ def apply_receipt_batches(
         return outcomes
     ids = sorted({r.declarationId for _, r in ahead})
     now = utcnow()
-    # What each receipt writes, as far as it depends on the receipt alone, is made before
-    # the writer's turn.
+    dialect = engine.dialect
+    # What each receipt writes, as far as it depends on the receipt alone, is made and
+    # bound before the writer's turn.
     staged = [
         _Staged(
             outcomes[index],
             r,
             AgencyStatus(r.status.value),
-            _detail(r),
+            _UPDATE_PART.bind(
+                dialect,
+                [
+                    {
+                        "b_declaration_id": r.declarationId,
+                        "b_agency": r.agency.value,
+                        "b_status": r.status.value,
+                        "b_sequence": r.sequence,
+                        "b_detail": _detail(r),
+                        "b_updated_at": now,
+                    }
+                ],
+            )[0],
             _note(r),
             r.tax.model_dump(mode="json") if r.tax is not None else None,
         )
@@ -169,13 +189,13 @@ def apply_receipt_batches(
     with write_session(engine) as session:
         connection = session.connection()
         folding = _load(connection, ids) if ids else {}
-        parts: dict[tuple[str, str], dict[str, Any]] = {}
+        parts: dict[tuple[str, str], bound_rows.DriverRow] = {}
         taxes: dict[str, dict[str, Any]] = {}
         events: list[dict[str, Any]] = []
         changes: list[webhooks.StatusChange] = []
         released: list[dict[str, Any]] = []
         trail: list[audit.Entry] = []
-        for outcome, receipt, received, detail, note, tax in staged:
+        for outcome, receipt, received, part, note, tax in staged:
             declaration = folding.get(receipt.declarationId)
             agency = receipt.agency.value
             if declaration is None or agency not in declaration.agencies:
@@ -187,14 +207,7 @@ def apply_receipt_batches(
             outcome.applied += 1
             declaration.agencies[agency] = received
             declaration.touched = True
-            parts[(declaration.id, agency)] = {
-                "b_declaration_id": declaration.id,
-                "b_agency": agency,
-                "b_status": received.value,
-                "b_sequence": receipt.sequence,
-                "b_detail": detail,
-                "b_updated_at": now,
-            }
+            parts[(declaration.id, agency)] = part
             if receipt.tax is not None:
                 taxes[declaration.id] = {
                     "b_id": declaration.id,
@@ -230,27 +243,30 @@ def apply_receipt_batches(
             events.append(event)
             trail.append(_audit_entry(event, received))
         if parts:
-            connection.execute(_UPDATE_PART, list(parts.values()))
-            connection.execute(
-                _UPDATE_DECLARATION,
-                [
-                    {
-                        "b_id": d.id,
-                        "b_status": d.status.value,
-                        "b_ceb_status": CEB_STATUS[d.status],
-                        "b_finalized_at": d.finalized_at,
-                        "b_updated_at": now,
-                    }
-                    for d in folding.values()
-                    if d.touched
-                ],
+            _UPDATE_PART.execute(connection, list(parts.values()))
+            _UPDATE_DECLARATION.execute(
+                connection,
+                _UPDATE_DECLARATION.bind(
+                    dialect,
+                    [
+                        {
+                            "b_id": d.id,
+                            "b_status": d.status.value,
+                            "b_ceb_status": CEB_STATUS[d.status],
+                            "b_finalized_at": d.finalized_at,
+                            "b_updated_at": now,
+                        }
+                        for d in folding.values()
+                        if d.touched
+                    ],
+                ),
             )
         if taxes:
             connection.execute(_UPDATE_TAX, list(taxes.values()))
         if released:
             connection.execute(_RELEASE_QUOTA, released)
         if events:
-            connection.execute(_INSERT_EVENTS, events)
+            _INSERT_EVENTS.execute(connection, _INSERT_EVENTS.bind(dialect, events))
         webhooks.announce_changes(session, changes, now)
         outbox.mark_delivered_in(session, delivered, now)
         audit.append(session, trail)
