@@ -28,7 +28,14 @@ from app.agencies.client import (
     timeouts,
 )
 from app.agencies.signing import signed_headers
-from app.agencies.wire import AgencyName, DeclarationBatch, FilingBatch, Receipt, ReceiptStatus
+from app.agencies.wire import (
+    AgencyName,
+    DeclarationBatch,
+    DeclarationMessage,
+    FilingBatch,
+    Receipt,
+    ReceiptStatus,
+)
 from app.config import Settings
 from app.db import read_session
 from app.dispatch import outbox, payloads
@@ -119,9 +126,16 @@ class Dispatcher:
             self.settings.dispatch_batch_size,
             self.lease,
         )
+        # Each declaration is read once for all the agencies it goes to.
+        built = await asyncio.to_thread(
+            payloads.declaration_messages,
+            self.engine,
+            [m for d in destinations for m in claimed[d] if m.kind == SUBMIT_DECLARATION],
+        )
         taken = _Taken()
         outcomes = await asyncio.gather(
-            *(self._deliver(d, claimed[d], taken) for d in destinations), return_exceptions=True
+            *(self._deliver(d, claimed[d], taken, built) for d in destinations),
+            return_exceptions=True,
         )
         # What the others delivered is recorded even when one destination's round failed.
         await self._record(taken)
@@ -146,7 +160,14 @@ class Dispatcher:
         await self._record(taken)
         return len(claimed)
 
-    async def _deliver(self, destination: str, claimed: Sequence[Claimed], taken: "_Taken") -> None:
+    async def _deliver(
+        self,
+        destination: str,
+        claimed: Sequence[Claimed],
+        taken: "_Taken",
+        built: Mapping[int, DeclarationMessage] | None = None,
+    ) -> None:
+        """``built``: the declaration messages of the round, if read already."""
         if not claimed:
             return
         if destination.startswith(webhooks.DESTINATION_PREFIX):
@@ -163,7 +184,11 @@ class Dispatcher:
         await self._dead(unknown, "unknown message kind")
         # Filings first: a declaration may name an enterprise the same batch announces.
         await self._register(agency, filings)
-        await self._submit(agency, declarations, taken)
+        if built is None:
+            built = await asyncio.to_thread(
+                payloads.declaration_messages, self.engine, declarations
+            )
+        await self._submit(agency, declarations, taken, built)
 
     async def _record(self, taken: "_Taken") -> None:
         """The acknowledgements and the deliveries that carried them, in one transaction."""
@@ -173,11 +198,14 @@ class Dispatcher:
             )
 
     async def _submit(
-        self, agency: AgencyAdapter, messages: Sequence[Claimed], taken: "_Taken"
+        self,
+        agency: AgencyAdapter,
+        messages: Sequence[Claimed],
+        taken: "_Taken",
+        built: Mapping[int, DeclarationMessage],
     ) -> None:
         if not messages:
             return
-        built = await asyncio.to_thread(payloads.declaration_messages, self.engine, messages)
         await self._dead([m for m in messages if m.id not in built], "declaration not found")
         sendable = [m for m in messages if m.id in built]
         if not sendable:
@@ -192,7 +220,7 @@ class Dispatcher:
             # One bad declaration must not take the batch down with it: send them one by
             # one, and only what is refused alone goes dead.
             for message in sendable:
-                await self._submit(agency, [message], taken)
+                await self._submit(agency, [message], taken, built)
             return
         except DeliveryError as error:
             await self._failed(sendable, error)

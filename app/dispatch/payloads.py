@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam
 from sqlmodel import col, select
 
 from app.agencies.wire import DeclarationMessage, FilingMessage
@@ -10,34 +10,40 @@ from app.db import read_session
 from app.dispatch.outbox import Claimed
 from app.models import Declaration, Enterprise
 
+# Built once; the columns a delivery needs, not the ORM entity (a round loads hundreds).
+_DECLARATIONS = (
+    select(
+        col(Declaration.id),
+        col(Declaration.dutiable_value),
+        col(Declaration.documents),
+        col(Enterprise.credit_grade),
+    )
+    .join(Enterprise, col(Enterprise.customs_code) == col(Declaration.ebc_code), isouter=True)
+    .where(col(Declaration.id).in_(bindparam("ids", expanding=True)))
+)
+
 
 def declaration_messages(
     engine: Engine, messages: Sequence[Claimed]
 ) -> dict[int, DeclarationMessage]:
-    """Outbox id → the declaration to send (messages whose declaration is gone are left out)."""
-    ids = [m.subject_id for m in messages]
+    """Outbox id → the declaration to send (messages whose declaration is gone are left out).
+    The messages may be for several agencies: each declaration is read once."""
+    ids = sorted({m.subject_id for m in messages})
+    if not ids:
+        return {}
     with read_session(engine) as session:
-        rows = session.execute(
-            select(Declaration, Enterprise.credit_grade)
-            .join(
-                Enterprise, col(Enterprise.customs_code) == col(Declaration.ebc_code), isouter=True
-            )
-            .where(col(Declaration.id).in_(ids))
-        ).all()
-    found = {declaration.id: (declaration, grade) for declaration, grade in rows}
-    built: dict[int, DeclarationMessage] = {}
-    for message in messages:
-        if message.subject_id not in found:
-            continue
-        declaration, grade = found[message.subject_id]
-        built[message.id] = DeclarationMessage(
-            declarationId=declaration.id,
+        found = {row.id: row for row in session.connection().execute(_DECLARATIONS, {"ids": ids})}
+    return {
+        message.id: DeclarationMessage(
+            declarationId=row.id,
             messageId=message.idempotency_key,
-            creditGrade=grade or "general",
-            dutiableValue=declaration.dutiable_value,
-            documents=declaration.documents,
+            creditGrade=row.credit_grade or "general",
+            dutiableValue=row.dutiable_value,
+            documents=row.documents,
         )
-    return built
+        for message in messages
+        if (row := found.get(message.subject_id)) is not None
+    }
 
 
 def filing_messages(engine: Engine, messages: Sequence[Claimed]) -> dict[int, FilingMessage]:
