@@ -292,7 +292,8 @@ def rule_of(dependencies: list[Any]) -> Rule | None:
     return None
 
 
-def current_principal(request: Request) -> Principal:
+async def current_principal(request: Request) -> Principal:
+    # async: a plain look-up, not worth the worker thread FastAPI gives a `def` dependency.
     principal: Principal = request.state.principal
     return principal
 

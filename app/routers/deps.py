@@ -12,12 +12,14 @@ from sqlalchemy import Engine
 from app.config import Settings
 
 
-def get_engine(request: Request) -> Engine:
+# Plain look-ups, so ``async``: FastAPI runs a ``def`` dependency in a worker thread,
+# a thread hop per request for nothing.
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

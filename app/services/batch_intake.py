@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from app.db import dialect_insert, write_session
+from app.db import write_session
 from app.errors import DeclarationRefused, DomainError, DuplicateOrder
 from app.models import BuyerQuota, Declaration, Enterprise, Waybill
 from app.models.types import utcnow
@@ -170,6 +170,13 @@ def _declare_together(
                 )
             )
             prepared[index] = (found, rows)
+    # Most items are accepted: their keys' answers are rendered before the turn too, and
+    # rendered again in it only if the item turns out otherwise.
+    if_accepted = {
+        index: keyed.render(ItemResult(ACCEPTED, declaration=rows.declaration))
+        for index, keyed in enumerate(keys)
+        if keyed is not None and index in prepared and (rows := prepared[index][1]) is not None
+    }
     accepted_rows: list[intake.AcceptedRows] = []
     with write_session(engine, urgent=True) as session:
         settled = _claim_keys(session, keys, now)
@@ -227,7 +234,7 @@ def _declare_together(
         _claim_waybills(session, accepted, facts, now)
         _charge_quotas(session, facts.quota_used, used, now)
         trail += intake.insert_refusals(session, refused, now, refused_by)
-        _complete_keys(session, keys, results, settled)
+        _complete_keys(session, keys, results, settled, if_accepted)
         audit.append(session, trail)
         session.commit()
     return results
@@ -253,12 +260,16 @@ def _complete_keys(
     keys: Sequence[Keyed | None],
     results: Sequence[ItemResult],
     settled: dict[int, ItemResult],
+    if_accepted: dict[int, idempotency.StoredAnswer],
 ) -> None:
     answers = []
     for index, (keyed, result) in enumerate(zip(keys, results, strict=True)):
         if keyed is None or index in settled:
             continue
-        result.answer = keyed.render(result)
+        if result.outcome == ACCEPTED and index in if_accepted:
+            result.answer = if_accepted[index]
+        else:
+            result.answer = keyed.render(result)
         answers.append((keyed.claim.scope, keyed.claim.key, result.answer))
     idempotency.complete_many(session, answers)
 
@@ -281,6 +292,10 @@ _QUOTAS = (
     .order_by(col(BuyerQuota.buyer_id_number))
     .with_for_update()
 )
+_NEW_WAYBILLS = {
+    name: dialect.insert(Waybill).on_conflict_do_nothing().returning(col(Waybill.declaration_id))
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
 # Pairs are looked up as "first IN (…) AND second IN (…)", which both databases answer
 # from the two-column key (SQLite scans the whole table for "(a, b) IN (VALUES …)"); the
 # few extra combinations are dropped after reading.
@@ -366,9 +381,7 @@ def _claim_waybills(
         )
     if fresh:
         written = connection.execute(
-            dialect_insert(session, Waybill)
-            .on_conflict_do_nothing()
-            .returning(col(Waybill.declaration_id)),
+            _NEW_WAYBILLS[connection.dialect.name],
             [
                 {
                     "logistics_code": d.logistics_code,

@@ -41,6 +41,26 @@ def test_refusals_are_replayed_too(filed_client: TestClient, declarations: Decla
     assert again.json()["violations"] == first.json()["violations"]
 
 
+def test_a_refusal_found_in_the_stored_facts_is_what_the_key_keeps(
+    filed_client: TestClient, declarations: Declarations
+) -> None:
+    """The documents are in order, so the acceptance is rendered ahead; the waybill was
+    used already, so the refusal is what is answered, stored and replayed."""
+    first = declarations.valid()
+    assert filed_client.post("/v1/declarations", json=first).status_code == 202
+    body = declarations.valid()
+    body["logistics"]["logisticsNo"] = first["logistics"]["logisticsNo"]
+    headers = {"Idempotency-Key": "k-waybill-reused"}
+    refused = filed_client.post("/v1/declarations", json=body, headers=headers)
+    again = filed_client.post("/v1/declarations", json=body, headers=headers)
+    assert refused.status_code == again.status_code == 422
+    assert [v["code"] for v in refused.json()["violations"]] == ["waybill_reused"]
+    assert again.json()["violations"] == refused.json()["violations"]
+    assert again.headers["idempotent-replayed"] == "true"
+    assert "location" not in again.headers
+    assert len(filed_client.get("/v1/declarations").json()["items"]) == 1
+
+
 def test_same_key_with_another_body_is_422(
     filed_client: TestClient, declarations: Declarations
 ) -> None:
