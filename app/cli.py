@@ -217,7 +217,10 @@ class CallbackReplica:
                 break
             time.sleep(0.1)
         self.__exit__()
-        console.print(f"[red]the receipt callback process did not answer on {url}[/red]")
+        console.print(
+            f"[red]the receipt callback process did not answer on {url}: is port "
+            f"{self.port} taken? (--callback-port 0 takes the callbacks on the API's port)[/red]"
+        )
         raise typer.Exit(1)
 
     def __exit__(self, *exc_info: object) -> None:

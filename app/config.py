@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     log_level: str = "info"
 
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
+    # Single declarations waiting to be decided beyond which intake answers 503
+    # `overloaded` at once: a bounded wait and bounded memory rather than timeouts.
+    intake_queue_limit: int = Field(default=2000, gt=0)
     # A batch carries up to 100 declarations.
     max_batch_body_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
     page_size_default: int = Field(default=50, gt=0)

@@ -178,6 +178,24 @@ class ServiceUnavailable(DomainError):
     title_zh = "服务暂不可用"
 
 
+class Overloaded(ServiceUnavailable):
+    """More declarations are waiting to be decided than the service takes on: answered at
+    once, rather than after a wait longer than the caller's timeout. Nothing was stored."""
+
+    code = "overloaded"
+    title = "Too many declarations are waiting"
+    title_zh = "待处理的申报过多"
+
+    def __init__(self, waiting: int, retry_after: int = 1) -> None:
+        super().__init__(
+            f"{waiting} declarations are waiting to be decided; nothing of this request was "
+            f"stored: send it again after {retry_after} s.",
+            f"已有 {waiting} 份申报等待处理，本次请求未保存，请 {retry_after} 秒后重试。",
+            retryAfter=retry_after,
+        )
+        self.headers["Retry-After"] = str(retry_after)
+
+
 def _violation_body(v: RuleViolation) -> dict[str, Any]:
     body: dict[str, Any] = {"code": v.code, "pointer": v.pointer}
     if v.parameter is not None:

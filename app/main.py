@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url)
         app.state.engine = engine
         app.state.authenticator = Authenticator(engine, settings)
-        app.state.committer = GroupCommitter(engine)
+        app.state.committer = GroupCommitter(engine, max_waiting=settings.intake_queue_limit)
         app.state.receipt_committer = ReceiptCommitter(engine)
         async with running_dispatcher(engine, settings):
             try:

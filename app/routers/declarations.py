@@ -103,11 +103,13 @@ def to_violations(found: list[RuleViolation]) -> list[Violation]:
     description=(
         "Checks the schema and every business rule in one pass. Accepted: `202` with the "
         "declaration's id and a `Location`. Refused: `422` listing every violation. "
-        "An order already declared: `409 duplicate_order` pointing at it."
+        "An order already declared: `409 duplicate_order` pointing at it. More "
+        "declarations waiting than the service takes on: `503 overloaded` with "
+        "`Retry-After`, nothing stored."
     ),
     openapi_extra=DECLARATION_BODY,
     dependencies=[allow(ENTERPRISE, ADMIN)],
-    responses={**AUTH_PROBLEMS, 409: PROBLEM, 413: PROBLEM, 422: PROBLEM},
+    responses={**AUTH_PROBLEMS, 409: PROBLEM, 413: PROBLEM, 422: PROBLEM, 503: PROBLEM},
 )
 async def declare(request: Request, body: RawBody, principal: PrincipalDep) -> Response:
     committer: GroupCommitter = request.app.state.committer

@@ -18,6 +18,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import Engine
 
 from app.agencies.wire import Receipt
+from app.errors import Overloaded
 from app.schemas.declaration import DeclarationSet
 from app.services import batch_intake, receipts
 
@@ -38,16 +39,20 @@ class Grouped(Generic[Item, Result]):
         *,
         max_group: int,
         name: str,
+        max_waiting: int | None = None,
     ) -> None:
         self.handle = handle
         self.max_group = max_group
         self.name = name
+        self.max_waiting = max_waiting
         self._queue: asyncio.Queue[tuple[Item, asyncio.Future[Result]]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
 
     async def submit(self, item: Item) -> Result:
         """Handle ``item`` with whatever else is waiting; its own result, or the group's
-        failure."""
+        failure. ``Overloaded`` at once when ``max_waiting`` items wait already."""
+        if self.max_waiting is not None and self._queue.qsize() >= self.max_waiting:
+            raise Overloaded(self._queue.qsize())
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name=self.name)
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
@@ -104,9 +109,14 @@ def _declare_group(engine: Engine, group: list[_Declared]) -> list[batch_intake.
 class GroupCommitter:
     """Single declarations, decided in groups in order exactly as a batch is."""
 
-    def __init__(self, engine: Engine, max_group: int = 100) -> None:
+    def __init__(
+        self, engine: Engine, max_group: int = 100, max_waiting: int | None = None
+    ) -> None:
         self._groups: Grouped[_Declared, batch_intake.ItemResult] = Grouped(
-            partial(_declare_group, engine), max_group=max_group, name="group-commit"
+            partial(_declare_group, engine),
+            max_group=max_group,
+            name="group-commit",
+            max_waiting=max_waiting,
         )
 
     async def declare(

@@ -1,10 +1,15 @@
 """Intake answers, reading, lists and history, through the HTTP API."""
 
+import asyncio
 import json
+import threading
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from app.errors import Overloaded
+from app.services.group_commit import GroupCommitter, Grouped
 from tests.conftest import Declarations
 
 PROBLEM = "application/problem+json"
@@ -218,3 +223,50 @@ def test_unknown_route_and_wrong_method_are_problems(client: TestClient) -> None
     wrong = client.put("/v1/declarations")
     assert (wrong.status_code, wrong.json()["code"]) == (405, "method_not_allowed")
     assert wrong.headers["content-type"] == PROBLEM
+
+
+def test_when_too_many_declarations_wait_intake_answers_503_at_once(
+    filed_client: TestClient, declarations: Declarations
+) -> None:
+    """Nothing is stored, and the same Idempotency-Key works once the wait is over."""
+    app: Any = filed_client.app
+    regular = app.state.committer
+    app.state.committer = GroupCommitter(app.state.engine, max_waiting=0)
+    body = declarations.valid()
+    headers = {"Idempotency-Key": "k-overloaded"}
+    try:
+        for key in (headers, {}):
+            busy = filed_client.post("/v1/declarations", json=body, headers=key)
+            assert busy.status_code == 503
+            assert busy.headers["content-type"] == "application/problem+json"
+            assert busy.headers["retry-after"] == "1"
+            assert busy.json()["code"] == "overloaded"
+            assert busy.json()["detailZh"]
+    finally:
+        app.state.committer = regular
+    assert filed_client.get("/v1/declarations").json()["items"] == []
+    accepted = filed_client.post("/v1/declarations", json=body, headers=headers)
+    assert accepted.status_code == 202, accepted.text
+
+
+def test_a_full_queue_refuses_the_next_item_and_decides_the_waiting_ones() -> None:
+    release = threading.Event()
+
+    def handle(items: list[int]) -> list[int | Exception]:
+        release.wait(5)
+        return [item * 10 for item in items]
+
+    async def scenario() -> None:
+        groups: Grouped[int, int] = Grouped(handle, max_group=1, name="test", max_waiting=1)
+        first = asyncio.create_task(groups.submit(1))  # taken at once: being decided
+        await asyncio.sleep(0.05)
+        second = asyncio.create_task(groups.submit(2))  # waits: the queue is full
+        await asyncio.sleep(0.05)
+        with pytest.raises(Overloaded):
+            await groups.submit(3)
+        release.set()
+        assert await first == 10
+        assert await second == 20
+        await groups.close()
+
+    asyncio.run(scenario())
