@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Dialect, Engine, Integer, bindparam, func, insert, or_, update
+from sqlalchemy import Dialect, Engine, Integer, bindparam, func, or_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
 from sqlalchemy.sql.elements import BindParameter
@@ -100,7 +100,8 @@ def enqueue_many(session: Session, messages: Sequence[Message], now: datetime) -
     """Add messages in the caller's transaction (they commit with the change they announce)."""
     if not messages:
         return
-    session.connection().execute(insert(OutboxMessage), [_row(m, now) for m in messages])
+    connection = session.connection()
+    ENQUEUE.execute(connection, bind_messages(connection.dialect, messages, now))
 
 
 def bind_messages(
