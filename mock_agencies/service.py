@@ -15,7 +15,10 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 
 from app.agencies.wire import (
     DeclarationBatch,
@@ -69,12 +72,31 @@ def register_filings(
     return agency.intake.register(batch, idempotency_key)
 
 
-@router.post("/declarations", status_code=202)
-def take_declarations(
-    batch: DeclarationBatch, agency: AgencyDep, idempotency_key: IdempotencyKey = None
+@router.post(
+    "/declarations",
+    status_code=202,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"title": "DeclarationBatch (app.agencies.wire)", "type": "object"}
+                }
+            },
+        }
+    },
+)
+async def take_declarations(
+    request: Request, agency: AgencyDep, idempotency_key: IdempotencyKey = None
 ) -> DeclarationBatchResult:
-    """Acknowledge declarations at once; the decisions follow as signed callbacks."""
-    return agency.intake.take(batch, idempotency_key)
+    """Acknowledge declarations at once; the decisions follow as signed callbacks. The body
+    (a ``DeclarationBatch``) is parsed from its bytes in one pass: the generic JSON parse
+    and then validation of the parsed documents was a fifth of an agency's CPU (profiled)."""
+    try:
+        batch = DeclarationBatch.model_validate_json(await request.body())
+    except ValidationError as invalid:
+        raise RequestValidationError(invalid.errors(include_url=False)) from None
+    return await run_in_threadpool(agency.intake.take, batch, idempotency_key)
 
 
 @router.get(

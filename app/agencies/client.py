@@ -10,7 +10,6 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from app.agencies.wire import (
-    DeclarationBatch,
     DeclarationBatchResult,
     FilingBatch,
     FilingBatchResult,
@@ -37,9 +36,8 @@ class AgencyAdapter(Protocol):
 
     async def register_filings(self, batch: FilingBatch, key: str) -> FilingBatchResult: ...
 
-    async def submit_declarations(
-        self, batch: DeclarationBatch, key: str
-    ) -> DeclarationBatchResult: ...
+    async def submit_declarations(self, batch: bytes, key: str) -> DeclarationBatchResult:
+        """``batch``: a ``DeclarationBatch`` as JSON (``wire.declaration_batch_json``)."""
 
     async def fetch_receipt(self, declaration_id: str) -> Receipt | None: ...
 
@@ -73,11 +71,11 @@ class HttpAgency:
         self.name = name
         self.client = client
 
-    async def _post(self, path: str, batch: BaseModel, key: str, answer: type[Answer]) -> Answer:
+    async def _post(self, path: str, content: bytes, key: str, answer: type[Answer]) -> Answer:
         try:
             response = await self.client.post(
                 path,
-                content=batch.model_dump_json(),
+                content=content,
                 headers={"Idempotency-Key": key, "Content-Type": "application/json"},
             )
         except Exception as exc:
@@ -89,11 +87,10 @@ class HttpAgency:
             raise RefusedError(f"the agency's answer is not valid: {exc}") from exc
 
     async def register_filings(self, batch: FilingBatch, key: str) -> FilingBatchResult:
-        return await self._post("/filings", batch, key, FilingBatchResult)
+        content = batch.model_dump_json().encode()
+        return await self._post("/filings", content, key, FilingBatchResult)
 
-    async def submit_declarations(
-        self, batch: DeclarationBatch, key: str
-    ) -> DeclarationBatchResult:
+    async def submit_declarations(self, batch: bytes, key: str) -> DeclarationBatchResult:
         return await self._post("/declarations", batch, key, DeclarationBatchResult)
 
     async def fetch_receipt(self, declaration_id: str) -> Receipt | None:

@@ -18,11 +18,13 @@ Decisions come back as signed callbacks: ``POST {single window}/v1/receipts/{age
 with body ``ReceiptBatch`` and Standard Webhooks headers (see ``app.agencies.signing``).
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+import pydantic_core
 from pydantic import BaseModel, Field
 
 from app.services.clearance import Agency
@@ -76,6 +78,35 @@ class DeclarationMessage(BaseModel):
 
 class DeclarationBatch(BaseModel):
     declarations: list[DeclarationMessage] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+def encode_declaration(
+    *,
+    declaration_id: str,
+    message_id: str,
+    credit_grade: str,
+    dutiable_value: Decimal,
+    documents_json: bytes,
+) -> bytes:
+    """One ``DeclarationMessage`` as JSON, with the documents spliced in as they are stored
+    (JSON checked at intake) instead of parsed, validated and written out again for each
+    agency: that was about a quarter of the outbox worker's CPU (profiled)."""
+    head = pydantic_core.to_json(
+        {
+            "declarationId": declaration_id,
+            "messageId": message_id,
+            "creditGrade": credit_grade,
+            "dutiableValue": dutiable_value,
+        }
+    )
+    return head[:-1] + b',"documents":' + documents_json + b"}"
+
+
+def declaration_batch_json(declarations: Sequence[bytes]) -> bytes:
+    """A ``DeclarationBatch`` of declarations made by ``encode_declaration``."""
+    if not 1 <= len(declarations) <= MAX_BATCH:
+        raise ValueError(f"a batch carries 1 to {MAX_BATCH} declarations, not {len(declarations)}")
+    return b'{"declarations":[' + b",".join(declarations) + b"]}"
 
 
 class ItemResult(BaseModel):

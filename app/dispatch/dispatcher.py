@@ -30,11 +30,10 @@ from app.agencies.client import (
 from app.agencies.signing import signed_headers
 from app.agencies.wire import (
     AgencyName,
-    DeclarationBatch,
-    DeclarationMessage,
     FilingBatch,
     Receipt,
     ReceiptStatus,
+    declaration_batch_json,
 )
 from app.config import Settings
 from app.db import read_session
@@ -165,7 +164,7 @@ class Dispatcher:
         destination: str,
         claimed: Sequence[Claimed],
         taken: "_Taken",
-        built: Mapping[int, DeclarationMessage] | None = None,
+        built: Mapping[int, bytes] | None = None,
     ) -> None:
         """``built``: the declaration messages of the round, if read already."""
         if not claimed:
@@ -202,7 +201,7 @@ class Dispatcher:
         agency: AgencyAdapter,
         messages: Sequence[Claimed],
         taken: "_Taken",
-        built: Mapping[int, DeclarationMessage],
+        built: Mapping[int, bytes],
     ) -> None:
         if not messages:
             return
@@ -210,7 +209,7 @@ class Dispatcher:
         sendable = [m for m in messages if m.id in built]
         if not sendable:
             return
-        batch = DeclarationBatch(declarations=[built[m.id] for m in sendable])
+        batch = declaration_batch_json([built[m.id] for m in sendable])
         try:
             answer = await agency.submit_declarations(batch, _batch_key(sendable))
         except RefusedError as error:

@@ -2,20 +2,21 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import Engine, bindparam
+from sqlalchemy import Engine, Text, bindparam, cast
 from sqlmodel import col, select
 
-from app.agencies.wire import DeclarationMessage, FilingMessage
+from app.agencies.wire import FilingMessage, encode_declaration
 from app.db import read_session
 from app.dispatch.outbox import Claimed
 from app.models import Declaration, Enterprise
 
 # Built once; the columns a delivery needs, not the ORM entity (a round loads hundreds).
+# The documents come as their JSON text, to be sent as they are.
 _DECLARATIONS = (
     select(
         col(Declaration.id),
         col(Declaration.dutiable_value),
-        col(Declaration.documents),
+        cast(col(Declaration.documents), Text).label("documents"),
         col(Enterprise.credit_grade),
     )
     .join(Enterprise, col(Enterprise.customs_code) == col(Declaration.ebc_code), isouter=True)
@@ -23,26 +24,26 @@ _DECLARATIONS = (
 )
 
 
-def declaration_messages(
-    engine: Engine, messages: Sequence[Claimed]
-) -> dict[int, DeclarationMessage]:
-    """Outbox id → the declaration to send (messages whose declaration is gone are left out).
-    The messages may be for several agencies: each declaration is read once."""
+def declaration_messages(engine: Engine, messages: Sequence[Claimed]) -> dict[int, bytes]:
+    """Outbox id → the ``DeclarationMessage`` to send, as JSON (messages whose declaration
+    is gone are left out). The messages may be for several agencies: each declaration is
+    read once."""
     ids = sorted({m.subject_id for m in messages})
     if not ids:
         return {}
     with read_session(engine) as session:
-        found = {row.id: row for row in session.connection().execute(_DECLARATIONS, {"ids": ids})}
+        rows = {row.id: row for row in session.connection().execute(_DECLARATIONS, {"ids": ids})}
+    documents = {id_: row.documents.encode() for id_, row in rows.items()}
     return {
-        message.id: DeclarationMessage(
-            declarationId=row.id,
-            messageId=message.idempotency_key,
-            creditGrade=row.credit_grade or "general",
-            dutiableValue=row.dutiable_value,
-            documents=row.documents,
+        message.id: encode_declaration(
+            declaration_id=row.id,
+            message_id=message.idempotency_key,
+            credit_grade=row.credit_grade or "general",
+            dutiable_value=row.dutiable_value,
+            documents_json=documents[row.id],
         )
         for message in messages
-        if (row := found.get(message.subject_id)) is not None
+        if (row := rows.get(message.subject_id)) is not None
     }
 
 
