@@ -24,8 +24,8 @@ from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.errors import Forbidden, RateLimited, Unauthenticated
-from app.services import keys
-from app.services.keys import KeyKind, RegulatorAgency
+from app.store import keys
+from app.store.keys import KeyKind, RegulatorAgency
 
 
 class PrincipalKind(StrEnum):

@@ -8,9 +8,10 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import httpx
 import typer
@@ -20,7 +21,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from app.config import Settings, get_settings
-from app.db import upgrade
+from app.domain.clearance import Agency
+from app.store.db import upgrade
 
 cli = typer.Typer(help="Single Window: cross-border e-commerce declarations.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -36,6 +38,7 @@ console = Console()
 DEV_ADMIN_KEY_FILE = Path(".singlewindow-admin-key")
 WORKER_STOP_SECONDS = 10
 REPLICA_START_SECONDS = 30
+AGENCY_STOP_SECONDS = 10  # mock_agencies' own grace for each agency
 
 
 def development_admin_key() -> str:
@@ -93,8 +96,7 @@ def serve(
 ) -> None:
     """Serve the API (migrate first with `singlewindow db upgrade`)."""
     from app.main import configure_logging
-    from mock_agencies.runner import AgencyProcesses
-    from mock_agencies.runner import exit_with_parent as watch_parent
+    from app.runtime import exit_with_parent as watch_parent
 
     if exit_with_parent:
         watch_parent()
@@ -144,13 +146,63 @@ def serve(
             console.print(f"[dim]receipt callbacks[/dim]  http://{host}:{callback_port}")
         if with_agencies:
             sims = running.enter_context(
-                AgencyProcesses(
-                    callback_base_url=f"http://{host}:{receipts_port}", log_level="warning"
+                SimulatedAgencies(
+                    "--callback-base-url",
+                    f"http://{host}:{receipts_port}",
+                    "--log-level",
+                    "warning",
                 )
             )
             for agency, url in sims.urls.items():
                 console.print(f"[dim]agency[/dim] {agency:>10}  {url}")
         run_api()
+
+
+class SimulatedAgencies:
+    """The four simulated agencies beside the API, as ``python -m mock_agencies --agency
+    all`` in a process of their own (the single window never imports them). Entering
+    waits until all four answer; they stop with ``serve``, and die with it if it is
+    killed."""
+
+    def __init__(self, *options: str) -> None:
+        self.command = [sys.executable, "-m", "mock_agencies", "--agency", "all"]
+        self.command += [*options, "--exit-with-parent"]
+        self.process: subprocess.Popen[str] | None = None
+        self.urls: dict[str, str] = {}
+
+    def __enter__(self) -> "SimulatedAgencies":
+        self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        # Once all four answer their health check, the process names each with its URL,
+        # one line apiece; it exits (saying why on stderr) when one does not come up.
+        while len(self.urls) < len(Agency):
+            line = self.process.stdout.readline()
+            if not line:
+                self.__exit__()
+                console.print("[red]the simulated agencies did not start[/red]")
+                raise typer.Exit(1)
+            agency, url = line.split()
+            self.urls[agency] = url
+        threading.Thread(target=self._relay, args=(self.process.stdout,), daemon=True).start()
+        return self
+
+    @staticmethod
+    def _relay(output: IO[str]) -> None:
+        """Whatever else they print, so that a full pipe never blocks them."""
+        for line in output:
+            sys.stdout.write(line)
+
+    def __exit__(self, *exc_info: object) -> None:
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            # Long enough for it to stop the four agencies in turn.
+            process.wait(timeout=2 * AGENCY_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 class DispatchWorkers:
@@ -244,17 +296,25 @@ def agencies(
 ) -> None:
     """Run the four simulated agencies alone (customs 8101, inspection 8102, tax 8103,
     forex 8104), each in its own process, until Ctrl-C."""
-    from mock_agencies.runner import AgencyProcessError, run_all
-
     settings = get_settings()
-    try:
-        run_all(
-            callback_base_url=callback_base_url or f"http://{settings.host}:{settings.port}",
-            decision_delay_ms=decision_delay_ms,
-        )
-    except AgencyProcessError as error:
-        console.print(f"[red]agencies: {error}[/red]")
-        raise typer.Exit(1) from error
+    command = [sys.executable, "-m", "mock_agencies", "--agency", "all"]
+    command += [
+        "--callback-base-url",
+        callback_base_url or f"http://{settings.host}:{settings.port}",
+    ]
+    if decision_delay_ms is not None:
+        command += ["--decision-delay-ms", str(decision_delay_ms)]
+    process = subprocess.Popen([*command, "--exit-with-parent"])
+    # SIGTERM stops the agencies as Ctrl-C does: passed on, so that they stop in turn.
+    signal.signal(signal.SIGTERM, lambda signum, frame: process.terminate())
+    while True:
+        try:
+            code = process.wait()
+            break
+        except KeyboardInterrupt:
+            continue  # Ctrl-C reached the agencies too; wait for them to stop.
+    if code not in (0, -signal.SIGTERM):
+        raise typer.Exit(1)
 
 
 @cli.command()
@@ -268,7 +328,7 @@ def worker(
     from app.main import configure_logging
 
     if exit_with_parent:
-        from mock_agencies.runner import exit_with_parent as watch_parent
+        from app.runtime import exit_with_parent as watch_parent
 
         watch_parent()
     settings = get_settings()
@@ -277,9 +337,9 @@ def worker(
 
 
 async def run_worker(settings: Settings) -> None:
-    from app.db import make_engine
     from app.dispatch.dispatcher import build_dispatcher
     from app.runtime import tune_gc
+    from app.store.db import make_engine
 
     tune_gc()
     engine = make_engine(settings.database_url)
@@ -299,8 +359,8 @@ async def run_worker(settings: Settings) -> None:
 @outbox_cli.command("list")
 def outbox_list(limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100) -> None:
     """Show the outbox's counts and its dead letters."""
-    from app.db import make_engine
-    from app.dispatch import outbox
+    from app.store import outbox
+    from app.store.db import make_engine
 
     engine = make_engine(get_settings().database_url)
     counts = outbox.counts(engine)
@@ -331,8 +391,8 @@ def outbox_redrive(
     all_dead: Annotated[bool, typer.Option("--all", help="Retry every dead letter.")] = False,
 ) -> None:
     """Put dead letters back in the queue."""
-    from app.db import make_engine
-    from app.dispatch import outbox
+    from app.store import outbox
+    from app.store.db import make_engine
 
     if not ids and not all_dead:
         raise typer.BadParameter("name the dead letters to retry, or pass --all")
@@ -407,10 +467,10 @@ def keys_create(
     label: Annotated[str | None, typer.Option(max=100)] = None,
 ) -> None:
     """Issue an API key straight in the database (SW_DATABASE_URL) and print it once."""
-    from app.db import make_engine
     from app.errors import DomainError
-    from app.services import keys
-    from app.services.keys import KeyKind, RegulatorAgency
+    from app.store import keys
+    from app.store.db import make_engine
+    from app.store.keys import KeyKind, RegulatorAgency
 
     chosen = [admin, regulator is not None, enterprise is not None]
     if sum(chosen) != 1:

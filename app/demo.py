@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 from stdnum.cn import ric, uscc
 
-from app.services.rules import CHINA_TIME
-from mock_agencies.rules.tax import TaxableLine
-from mock_agencies.rules.tax import assess as assess_tax
+from app.domain.rules import CHINA_TIME
+from app.domain.tax import TaxableLine
+from app.domain.tax import assess as assess_tax
 
 Body = dict[str, Any]
 

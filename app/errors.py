@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from app.services.violations import RuleViolation
+from app.domain.violations import RuleViolation
 
 
 class DomainError(Exception):

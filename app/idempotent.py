@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from app.config import Settings
 from app.errors import DomainError, HttpError
 from app.problems import problem_response
-from app.services import idempotency
+from app.store import idempotency
 
 HEADER = "Idempotency-Key"
 _REPLAYED_HEADERS = ("content-type", "location")

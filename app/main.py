@@ -16,7 +16,6 @@ from sqlalchemy import Engine
 from app.agencies.wire import ReceiptBatch
 from app.auth import Authenticator, RateLimits, Rule, rule_of
 from app.config import Settings, get_settings
-from app.db import make_engine
 from app.dispatch.dispatcher import build_dispatcher
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware, RequestIdFilter
 from app.problems import PROBLEM_JSON, install_problem_handlers
@@ -29,6 +28,7 @@ from app.schemas.regulator import CreditGradeChange, FilingStatusChange
 from app.schemas.responses import DeclarationBatchRequest
 from app.schemas.webhook import WebhookCreate
 from app.services.group_commit import GroupCommitter, ReceiptCommitter
+from app.store.db import make_engine
 
 DESCRIPTION = """\
 Cross-border e-commerce **single window** for retail imports.

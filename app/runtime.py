@@ -1,6 +1,10 @@
-"""Settings of the Python runtime for the long-running processes."""
+"""Settings of the Python runtime for the long-running processes, and their lifetime."""
 
 import gc
+import os
+import signal
+import threading
+import time
 
 # Young objects collected after this many allocations (Python's default is 700). A
 # declaration allocates thousands of short-lived objects as it is parsed, checked and
@@ -19,3 +23,19 @@ def tune_gc() -> None:
     way for good, and collect less often."""
     gc.freeze()
     gc.set_threshold(YOUNG_THRESHOLD, 50, 100)
+
+
+PARENT_CHECK_SECONDS = 1.0
+
+
+def exit_with_parent() -> None:
+    """Stop this process (as by SIGTERM) when the process that started it goes away, so
+    that the workers and replicas ``serve`` starts never outlive a parent that was killed."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

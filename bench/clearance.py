@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, create_engine, func, select
 from sqlalchemy.engine import make_url
 from sqlmodel import col
 
-from app.models import Declaration, DeclarationAgency, DeclarationEvent
+from app.store.models import Declaration, DeclarationAgency, DeclarationEvent
 from bench.stats import LatencySummary, summarize_ms
 
 # Where the four agencies' answers end: a declaration is done once it reaches one.

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col
 
-from app.models import OutboxMessage
+from app.store.models import OutboxMessage
 from bench.clearance import ClearanceWatch
 from bench.postgres import PostgresUnavailable, fresh_database
 from bench.service import Service

@@ -30,8 +30,12 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, 
 from sqlalchemy.engine import make_url
 
 from app import demo
-from app.db import make_engine, upgrade
-from app.models import (
+from app.domain.clearance import CEB_STATUS, Agency, ClearanceStatus
+from app.domain.violations import RuleCode
+from app.schemas.enterprise import CreditGrade
+from app.store import export, regulator, stats
+from app.store.db import make_engine, upgrade
+from app.store.models import (
     Declaration,
     DeclarationAgency,
     DeclarationLine,
@@ -39,10 +43,6 @@ from app.models import (
     Refusal,
     RefusalCode,
 )
-from app.schemas.enterprise import CreditGrade
-from app.services import export, regulator, stats
-from app.services.clearance import CEB_STATUS, Agency, ClearanceStatus
-from app.services.violations import RuleCode
 
 DEFAULT_SERVER_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 RESULTS = Path(__file__).resolve().parent / "results" / "stats.json"

@@ -34,7 +34,7 @@ import httpx
 from sqlalchemy import Engine, create_engine, text
 
 from app.agencies.wire import AgencyName
-from app.db import upgrade
+from app.store.db import upgrade
 from bench.postgres import DEFAULT_SERVER_URL, fresh_database
 from bench.service import PROJECT_ROOT, singlewindow_command
 from bench.workload import Declarations, file_parties

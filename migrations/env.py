@@ -5,9 +5,9 @@ from logging.config import fileConfig
 from alembic import context
 from sqlmodel import SQLModel
 
-import app.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import app.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from app.config import get_settings
-from app.db import make_engine
+from app.store.db import make_engine
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

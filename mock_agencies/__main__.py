@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> None:
     }
     if arguments.log_level:
         given["log_level"] = arguments.log_level
+    if arguments.exit_with_parent:
+        exit_with_parent()
     if arguments.agency == ALL:
         given.pop("port", None)
         try:
@@ -50,8 +52,6 @@ def main(argv: list[str] | None = None) -> None:
         except AgencyProcessError as error:
             sys.exit(f"mock_agencies: {error}")
         return
-    if arguments.exit_with_parent:
-        exit_with_parent()
     settings = settings_for(AgencyName(arguments.agency), **given)
     logging.basicConfig(level=settings.log_level.upper())
     uvicorn.run(

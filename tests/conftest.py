@@ -5,57 +5,22 @@ SW_TEST_DATABASE_URL names a PostgreSQL server, on PostgreSQL too (a fresh datab
 run); under CI=true a missing PostgreSQL fails instead of skipping."""
 
 import os
-import random
 import shutil
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Self
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app import demo
 from app.config import Settings
-from app.db import upgrade
 from app.main import create_app
-from app.services import enterprises
-from app.services.clearance import Agency
-
-IN_CI = os.environ.get("CI") == "true"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-TABLES = (
-    "api_keys",
-    "audit_log",
-    "declaration_lines",
-    "refusal_codes",
-    "enterprise_registrations",
-    "webhook_endpoints",
-    "declaration_events",
-    "declaration_agencies",
-    "outbox_messages",
-    "declarations",
-    "refusals",
-    "waybills",
-    "buyer_quotas",
-    "idempotency_keys",
-    "enterprises",
-)
-
-
-def need_shared() -> Path:
-    """../shared, or a skip (a failure under CI, where it must be present)."""
-    if SHARED.is_dir():
-        return SHARED
-    if IN_CI:
-        pytest.fail(f"{SHARED} is missing; CI lays it beside the project")
-    pytest.skip(f"{SHARED} is not present next to the project")
+from app.store.db import upgrade
+from tests.support.environment import IN_CI, TABLES
+from tests.support.factories import Declarations, register_everywhere
+from tests.support.service import ADMIN, LiveServer, quiet_settings
 
 
 @pytest.fixture(scope="session")
@@ -116,29 +81,6 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
-# The admin key every test service starts with (SW_BOOTSTRAP_ADMIN_KEY).
-ADMIN_KEY = "sw_a_test-admin-key-0123456789abcdefghijklmnop"
-ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
-
-
-def quiet_settings(database_url: str, **overrides: Any) -> Settings:
-    """The service without its dispatcher: nothing leaves for the agencies."""
-    return Settings(
-        database_url=database_url,
-        dispatcher_enabled=False,
-        bootstrap_admin_key=ADMIN_KEY,
-        **overrides,
-    )
-
-
-def register_everywhere(engine: Any, customs_codes: list[str]) -> None:
-    """Record every agency's registration of these filings, as their answers would."""
-    for agency in Agency:
-        enterprises.record_registrations(
-            engine, agency, {code: f"{agency.upper()[:3]}{code}" for code in customs_codes}
-        )
-
-
 @pytest.fixture
 def settings(sqlite_url: str) -> Settings:
     return quiet_settings(sqlite_url)
@@ -150,81 +92,10 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class ThreadedServer:
-    """An ASGI app under uvicorn on a free port, in a background thread."""
-
-    def __init__(self, app: Any, port: int | None = None) -> None:
-        self.port = port or free_port()
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", timeout_graceful_shutdown=1
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> Self:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the server did not start")
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
-
-
-class LiveServer(ThreadedServer):
-    """The single window on a real port."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.app = create_app(settings)
-        super().__init__(self.app)
-
-    @property
-    def engine(self) -> Any:
-        return self.app.state.engine
-
-
 @pytest.fixture
 def live_server(database_url: str) -> Iterator[LiveServer]:
     with LiveServer(quiet_settings(database_url)) as server:
         yield server
-
-
-class Declarations:
-    """Valid declarations for the filed demo parties; tests break them on purpose."""
-
-    def __init__(self, seed: int = 7) -> None:
-        self.rng = random.Random(seed)
-        self.serial = 0
-
-    def filings(self) -> list[dict[str, Any]]:
-        return [filing.body(self.rng) for filing in demo.DEMO_PARTIES.filings()]
-
-    def buyer(self) -> demo.Buyer:
-        return demo.make_buyer(self.rng)
-
-    def valid(self, **options: Any) -> dict[str, Any]:
-        self.serial += 1
-        return demo.make_declaration(
-            self.rng,
-            order_no=f"ORD{self.serial:08d}",
-            logistics_no=f"SF{self.serial:010d}",
-            **options,
-        )
 
 
 @pytest.fixture
@@ -244,9 +115,3 @@ def filed_client(client: TestClient, declarations: Declarations) -> TestClient:
     register_everywhere(client.app.state.engine, [b["customsCode"] for b in bodies])  # type: ignore[attr-defined]
     client.app.state.enterprise_keys = keys  # type: ignore[attr-defined]
     return client
-
-
-def bearer_of(client: TestClient, customs_code: str) -> dict[str, str]:
-    """The Authorization header of a party filed by ``filed_client``."""
-    keys: dict[str, str] = client.app.state.enterprise_keys  # type: ignore[attr-defined]
-    return {"Authorization": f"Bearer {keys[customs_code]}"}

@@ -27,7 +27,7 @@ from typing import Any
 import pydantic_core
 from pydantic import BaseModel, Field
 
-from app.services.clearance import Agency
+from app.domain.clearance import Agency
 
 # The agencies by name, as the single window's state machine knows them.
 AgencyName = Agency

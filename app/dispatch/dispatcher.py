@@ -36,14 +36,14 @@ from app.agencies.wire import (
     declaration_batch_json,
 )
 from app.config import Settings
-from app.db import read_session
-from app.dispatch import outbox, payloads
-from app.dispatch.outbox import Claimed, RetryPolicy
-from app.models import DeclarationAgency
-from app.models.types import utcnow
-from app.services import enterprises, idempotency, receipts, webhooks
-from app.services.clearance import Agency, AgencyStatus
+from app.dispatch import payloads
+from app.domain.clearance import Agency, AgencyStatus
 from app.services.intake import SUBMIT_DECLARATION
+from app.store import enterprises, idempotency, outbox, receipts, webhooks
+from app.store.db import read_session
+from app.store.models import DeclarationAgency
+from app.store.models.types import utcnow
+from app.store.outbox import Claimed, RetryPolicy
 
 log = logging.getLogger("app.dispatch")
 

@@ -6,9 +6,9 @@ from sqlalchemy import Engine, Text, bindparam, cast
 from sqlmodel import col, select
 
 from app.agencies.wire import FilingMessage, encode_declaration
-from app.db import read_session
-from app.dispatch.outbox import Claimed
-from app.models import Declaration, Enterprise
+from app.store.db import read_session
+from app.store.models import Declaration, Enterprise
+from app.store.outbox import Claimed
 
 # Built once; the columns a delivery needs, not the ORM entity (a round loads hundreds).
 # The documents come as their JSON text, to be sent as they are.

@@ -1,15 +1,20 @@
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.auth import ADMIN, ENTERPRISE, EVERYONE, Principal, PrincipalDep, allow
+from app.domain.clearance import ClearanceStatus
+from app.domain.privacy import mask_documents
+from app.domain.violations import RuleCode, RuleViolation, violation
 from app.errors import DeclarationRefused, DomainError, InvalidRequest, NotAParty
 from app.idempotent import key_claim, replayed, run_idempotent, stored_answer
-from app.models import Declaration
 from app.problems import problem_response
 from app.routers.deps import (
+    AUTH_PROBLEMS,
+    NO_NUL,
+    PROBLEM,
     CreatedFromQuery,
     CreatedToQuery,
     CursorQuery,
@@ -19,8 +24,8 @@ from app.routers.deps import (
     SettingsDep,
     json_body,
     page_size,
+    to_summary,
 )
-from app.routers.enterprises import AUTH_PROBLEMS, PROBLEM
 from app.schemas.declaration import DeclarationSet
 from app.schemas.parsing import parse_batch, parse_body
 from app.schemas.responses import (
@@ -36,11 +41,9 @@ from app.schemas.responses import (
     ValidationResult,
     Violation,
 )
-from app.services import batch_intake, declarations, idempotency, intake
-from app.services.clearance import ClearanceStatus
+from app.services import batch_intake, intake
 from app.services.group_commit import GroupCommitter
-from app.services.privacy import mask_documents
-from app.services.violations import RuleCode, RuleViolation, violation
+from app.store import declarations, idempotency
 
 router = APIRouter(prefix="/v1/declarations", tags=["declarations"])
 
@@ -48,24 +51,6 @@ DECLARATION_BODY = json_body("DeclarationSet")
 
 DeclarationId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z\-]+$")]
 # No NUL characters: PostgreSQL cannot compare text with them.
-NO_NUL = r"^[^\x00]*$"
-
-
-def to_summary(d: Declaration) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "ebpCode": d.ebp_code,
-        "ebcCode": d.ebc_code,
-        "orderNo": d.order_no,
-        "logisticsCode": d.logistics_code,
-        "logisticsNo": d.logistics_no,
-        "tradeMode": d.trade_mode,
-        "status": d.status,
-        "cebStatus": d.ceb_status,
-        "dutiableValue": d.dutiable_value,
-        "createdAt": d.created_at,
-        "updatedAt": d.updated_at,
-    }
 
 
 def not_a_party(principal: Principal, ds: DeclarationSet) -> RuleViolation | None:

@@ -1,6 +1,8 @@
-"""Dependencies shared by the routers."""
+"""What the routers share: dependencies, query parameter types, the problem responses
+they declare, and the shaping of stored rows into answers. Not a router itself."""
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -8,8 +10,13 @@ from fastapi import Depends, Query, Request
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
+from app.schemas.enterprise import CreditGrade, EnterprisePublic, FilingStatus, Role
+from app.schemas.responses import Problem
+from app.store import enterprises
+from app.store.models import Declaration, Enterprise
 
 
 # Plain look-ups, so ``async``: FastAPI runs a ``def`` dependency in a worker thread,
@@ -83,4 +90,51 @@ def json_body(schema: str) -> dict[str, Any]:
             "required": True,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
         }
+    }
+
+
+PROBLEM: dict[str, Any] = {"model": Problem, "content": {"application/problem+json": {}}}
+# What any route with an access rule may answer besides its own.
+AUTH_PROBLEMS: dict[int | str, dict[str, Any]] = {401: PROBLEM, 403: PROBLEM, 429: PROBLEM}
+
+NO_NUL = r"^[^\x00]*$"
+
+
+def to_public(e: Enterprise, registrations: dict[str, str] | None = None) -> EnterprisePublic:
+    return EnterprisePublic(
+        customsCode=e.customs_code,
+        uscc=e.uscc,
+        name=e.name,
+        roles=[Role(r) for r in e.roles.split()],
+        contactName=e.contact_name,
+        telephone=e.telephone,
+        status=FilingStatus(e.status),
+        creditGrade=CreditGrade(e.credit_grade),
+        registrations=registrations or {},
+        createdAt=e.created_at,
+        updatedAt=e.updated_at,
+    )
+
+
+async def with_registrations(engine: Engine, found: Sequence[Enterprise]) -> list[EnterprisePublic]:
+    numbers = await run_in_threadpool(
+        enterprises.registrations, engine, [e.id for e in found if e.id is not None]
+    )
+    return [to_public(e, numbers.get(e.id or 0)) for e in found]
+
+
+def to_summary(d: Declaration) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "ebpCode": d.ebp_code,
+        "ebcCode": d.ebc_code,
+        "orderNo": d.order_no,
+        "logisticsCode": d.logistics_code,
+        "logisticsNo": d.logistics_no,
+        "tradeMode": d.trade_mode,
+        "status": d.status,
+        "cebStatus": d.ceb_status,
+        "dutiableValue": d.dutiable_value,
+        "createdAt": d.created_at,
+        "updatedAt": d.updated_at,
     }

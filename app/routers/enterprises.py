@@ -1,17 +1,17 @@
 import json
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from app.auth import ADMIN, EVERYONE, PrincipalDep, allow
 from app.errors import EnterpriseNotFound
 from app.idempotent import run_idempotent
-from app.models import Enterprise
 from app.routers.deps import (
+    AUTH_PROBLEMS,
+    PROBLEM,
     CursorQuery,
     EngineDep,
     LimitQuery,
@@ -19,9 +19,10 @@ from app.routers.deps import (
     SettingsDep,
     json_body,
     page_size,
+    to_public,
+    with_registrations,
 )
 from app.schemas.enterprise import (
-    CreditGrade,
     EnterpriseCreate,
     EnterprisePage,
     EnterprisePublic,
@@ -30,31 +31,11 @@ from app.schemas.enterprise import (
 )
 from app.schemas.keys import ApiKeyIssued, EnterpriseFiled
 from app.schemas.parsing import parse_body
-from app.schemas.responses import Problem
-from app.services import enterprises, keys
-from app.services.keys import KeyKind
+from app.store import enterprises, keys
+from app.store.keys import KeyKind
+from app.store.models import Enterprise
 
 router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
-
-PROBLEM: dict[str, Any] = {"model": Problem, "content": {"application/problem+json": {}}}
-# What any route with an access rule may answer besides its own.
-AUTH_PROBLEMS: dict[int | str, dict[str, Any]] = {401: PROBLEM, 403: PROBLEM, 429: PROBLEM}
-
-
-def to_public(e: Enterprise, registrations: dict[str, str] | None = None) -> EnterprisePublic:
-    return EnterprisePublic(
-        customsCode=e.customs_code,
-        uscc=e.uscc,
-        name=e.name,
-        roles=[Role(r) for r in e.roles.split()],
-        contactName=e.contact_name,
-        telephone=e.telephone,
-        status=FilingStatus(e.status),
-        creditGrade=CreditGrade(e.credit_grade),
-        registrations=registrations or {},
-        createdAt=e.created_at,
-        updatedAt=e.updated_at,
-    )
 
 
 @router.post(
@@ -127,13 +108,6 @@ async def get_enterprise(
         )
     enterprise = await run_in_threadpool(enterprises.get_enterprise, engine, customsCode)
     return (await with_registrations(engine, [enterprise]))[0]
-
-
-async def with_registrations(engine: Engine, found: Sequence[Enterprise]) -> list[EnterprisePublic]:
-    numbers = await run_in_threadpool(
-        enterprises.registrations, engine, [e.id for e in found if e.id is not None]
-    )
-    return [to_public(e, numbers.get(e.id or 0)) for e in found]
 
 
 @router.get(

@@ -3,8 +3,7 @@ from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from app.errors import ServiceUnavailable
-from app.routers.deps import EngineDep
-from app.routers.enterprises import PROBLEM
+from app.routers.deps import PROBLEM, EngineDep
 
 router = APIRouter(tags=["health"])
 

@@ -6,16 +6,15 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.auth import ADMIN, ENTERPRISE, Authenticator, PrincipalDep, PrincipalKind, allow
+from app.domain.violations import RuleViolation
 from app.errors import Forbidden, InvalidRequest
 from app.idempotent import run_idempotent
-from app.models import ApiKey
-from app.routers.deps import EngineDep, RawBody, json_body
-from app.routers.enterprises import AUTH_PROBLEMS, PROBLEM
+from app.routers.deps import AUTH_PROBLEMS, PROBLEM, EngineDep, RawBody, json_body
 from app.schemas.keys import ApiKeyCreate, ApiKeyIssued, ApiKeyPage, ApiKeyPublic
 from app.schemas.parsing import parse_body
-from app.services import keys
-from app.services.keys import KeyKind, RegulatorAgency
-from app.services.violations import RuleViolation
+from app.store import keys
+from app.store.keys import KeyKind, RegulatorAgency
+from app.store.models import ApiKey
 
 router = APIRouter(prefix="/v1/keys", tags=["keys"])
 

@@ -6,11 +6,10 @@ from pydantic import BaseModel
 from app.agencies import signing
 from app.agencies.wire import ReceiptBatch
 from app.auth import agency_signed
+from app.domain.clearance import Agency
 from app.errors import InvalidSignature, ReceiptAgencyMismatch
-from app.routers.deps import RawBody, SettingsDep, json_body
-from app.routers.enterprises import PROBLEM
+from app.routers.deps import PROBLEM, RawBody, SettingsDep, json_body
 from app.schemas.parsing import parse_body
-from app.services.clearance import Agency
 from app.services.group_commit import ReceiptCommitter
 
 router = APIRouter(prefix="/v1/receipts", tags=["agencies"])

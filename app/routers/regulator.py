@@ -9,10 +9,14 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from app.auth import ADMIN, REGULATOR, Cost, PrincipalDep, allow
+from app.domain.clearance import ClearanceStatus
+from app.domain.violations import RuleViolation
 from app.errors import InvalidRequest
 from app.idempotent import run_idempotent
-from app.routers.declarations import NO_NUL, to_summary
 from app.routers.deps import (
+    AUTH_PROBLEMS,
+    NO_NUL,
+    PROBLEM,
     CreatedFromQuery,
     CreatedToQuery,
     CursorQuery,
@@ -21,9 +25,10 @@ from app.routers.deps import (
     RawBody,
     SettingsDep,
     json_body,
+    to_summary,
+    with_registrations,
 )
 from app.routers.deps import page_size as page_size_of
-from app.routers.enterprises import AUTH_PROBLEMS, PROBLEM, with_registrations
 from app.schemas.enterprise import CreditGrade, EnterprisePage, EnterprisePublic, FilingStatus, Role
 from app.schemas.parsing import parse_body
 from app.schemas.regulator import (
@@ -34,10 +39,8 @@ from app.schemas.regulator import (
     FilingStatusChange,
 )
 from app.schemas.responses import DeclarationPage, DeclarationSummary
-from app.services import audit, enterprises, export, regulator, stats
-from app.services.clearance import ClearanceStatus
-from app.services.keys import RegulatorAgency
-from app.services.violations import RuleViolation
+from app.store import audit, enterprises, export, regulator, stats
+from app.store.keys import RegulatorAgency
 
 router = APIRouter(prefix="/v1/regulator", tags=["regulators"])
 

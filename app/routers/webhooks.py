@@ -7,12 +7,11 @@ from starlette.concurrency import run_in_threadpool
 from app.auth import EVERYONE, Principal, PrincipalDep, PrincipalKind, allow
 from app.errors import Forbidden
 from app.idempotent import run_idempotent
-from app.models import WebhookEndpoint
-from app.routers.deps import EngineDep, RawBody, json_body
-from app.routers.enterprises import AUTH_PROBLEMS, PROBLEM
+from app.routers.deps import AUTH_PROBLEMS, PROBLEM, EngineDep, RawBody, json_body
 from app.schemas.parsing import parse_body
 from app.schemas.webhook import WebhookCreate, WebhookCreated, WebhookPage, WebhookPublic
-from app.services import webhooks
+from app.store import webhooks
+from app.store.models import WebhookEndpoint
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 

@@ -4,7 +4,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.schemas.enterprise import CustomsCode, EnterprisePublic
-from app.services.keys import KeyKind, RegulatorAgency
+from app.store.keys import KeyKind, RegulatorAgency
 
 
 class ApiKeyCreate(BaseModel):

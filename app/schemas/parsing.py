@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
+from app.domain.violations import RuleViolation
 from app.errors import InvalidRequest
-from app.services.violations import RuleViolation
 
 # pydantic error type → (stable code, Chinese message template).
 _SCHEMA_ERRORS: dict[str, tuple[str, str]] = {

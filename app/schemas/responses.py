@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.domain.clearance import Agency, AgencyStatus, ClearanceStatus
 from app.schemas.declaration import DeclarationSet
 from app.schemas.pages import Page
-from app.services.clearance import Agency, AgencyStatus, ClearanceStatus
 
 
 class Violation(BaseModel):

@@ -17,13 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from app.db import write_session
+from app.domain import rules
+from app.domain.violations import RuleViolation
 from app.errors import DeclarationRefused, DomainError, DuplicateOrder
-from app.models import BuyerQuota, Declaration, Enterprise, Waybill
-from app.models.types import utcnow
 from app.schemas.declaration import DeclarationSet
-from app.services import audit, idempotency, intake, rules
-from app.services.violations import RuleViolation
+from app.services import intake
+from app.store import audit, idempotency
+from app.store.db import write_session
+from app.store.models import BuyerQuota, Declaration, Enterprise, Waybill
+from app.store.models.types import utcnow
 
 ACCEPTED = "accepted"
 REFUSED = "declaration_refused"

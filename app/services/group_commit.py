@@ -20,7 +20,8 @@ from sqlalchemy import Engine
 from app.agencies.wire import Receipt
 from app.errors import Overloaded
 from app.schemas.declaration import DeclarationSet
-from app.services import batch_intake, receipts
+from app.services import batch_intake
+from app.store import receipts
 
 log = logging.getLogger("app.group_commit")
 

@@ -18,11 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from app import bound_rows
-from app.db import dialect_insert, read_session, write_session
-from app.dispatch import outbox
+from app.domain import rules
+from app.domain.clearance import CEB_STATUS, Agency, AgencyStatus, ClearanceStatus
+from app.domain.violations import RuleCode, RuleViolation, violation
 from app.errors import DeclarationRefused, DuplicateOrder
-from app.models import (
+from app.schemas.declaration import DeclarationSet
+from app.store import audit, bound_rows, outbox
+from app.store.db import dialect_insert, read_session, write_session
+from app.store.models import (
     BuyerQuota,
     Declaration,
     DeclarationAgency,
@@ -33,11 +36,7 @@ from app.models import (
     RefusalCode,
     Waybill,
 )
-from app.models.types import utcnow
-from app.schemas.declaration import DeclarationSet
-from app.services import audit, rules
-from app.services.clearance import CEB_STATUS, Agency, AgencyStatus, ClearanceStatus
-from app.services.violations import RuleCode, RuleViolation, violation
+from app.store.models.types import utcnow
 
 SUBMIT_DECLARATION = "declaration.submit"
 # Quota amounts are kept as integers of 1/100000 CNY (CEB amounts have 5 decimals).

@@ -16,7 +16,8 @@ from fastapi.testclient import TestClient
 from app import demo
 from app.agencies.signing import signed_headers
 from app.main import api_routes, create_app, refuse_routes_without_rules
-from tests.conftest import ADMIN_KEY, Declarations, quiet_settings, register_everywhere
+from tests.support.factories import Declarations, register_everywhere
+from tests.support.service import ADMIN_KEY, quiet_settings
 
 # The callers: no key, the admin, two regulators, the platform of the declarations under
 # test (a party), and another filed platform (not a party).
@@ -245,7 +246,7 @@ def route_keys(app: FastAPI) -> Iterator[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    from app.db import upgrade
+    from app.store.db import upgrade
 
     path = tmp_path_factory.mktemp("access") / "access.db"
     upgrade(f"sqlite:///{path}")

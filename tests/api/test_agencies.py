@@ -22,7 +22,7 @@ from mock_agencies.rules import customs
 from mock_agencies.rules.tax import assess_documents
 from mock_agencies.runner import AgencyProcessError, AgencyProcesses
 from mock_agencies.service import create_app
-from tests.agency_support import (
+from tests.support.agencies import (
     Body,
     CallbackReceiver,
     documents,
@@ -34,7 +34,7 @@ from tests.agency_support import (
     send,
     stats,
 )
-from tests.conftest import ThreadedServer, free_port
+from tests.support.service import ThreadedServer, free_port
 
 StartAgency = Callable[..., httpx.Client]
 SHOES = demo.PRODUCTS[4]  # chapter 64: neither prohibited nor flagged by quarantine

@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from app.db import make_engine, read_session, write_session
 from app.errors import DeclarationRefused, DuplicateOrder
-from app.models import Declaration
 from app.schemas.enterprise import CreditGrade
-from app.services import audit, batch_intake, enterprises, receipts
+from app.services import batch_intake
 from app.services.group_commit import GroupCommitter
-from tests.audit_support import (
+from app.store import audit, enterprises, receipts
+from app.store.db import make_engine, read_session, write_session
+from app.store.models import Declaration
+from tests.support.audit import (
     ADMIN,
     PLATFORM,
     clear,
@@ -26,7 +27,7 @@ from tests.audit_support import (
     receipt,
     trail,
 )
-from tests.conftest import Declarations, register_everywhere
+from tests.support.factories import Declarations, register_everywhere
 
 REGULATOR = "regulator:customs:key-9"
 

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from app.demo import PRODUCTS
-from tests.conftest import Declarations
+from tests.support.factories import Declarations
 
 NEAR_LIMIT_BASKET = [(PRODUCTS[7], 1), (PRODUCTS[4], 1)]  # ≈ CNY 4,189: six fit in a year
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.errors import Overloaded
 from app.services.group_commit import GroupCommitter, Grouped
-from tests.conftest import Declarations
+from tests.support.factories import Declarations
 
 PROBLEM = "application/problem+json"
 

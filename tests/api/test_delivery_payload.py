@@ -15,11 +15,13 @@ from app.agencies.wire import (
     encode_declaration,
 )
 from app.config import Settings
-from app.db import read_session
-from app.dispatch import outbox, payloads
-from app.models import Declaration, Enterprise
+from app.dispatch import payloads
 from app.services.intake import SUBMIT_DECLARATION
-from tests.conftest import Declarations, quiet_settings
+from app.store import outbox
+from app.store.db import read_session
+from app.store.models import Declaration, Enterprise
+from tests.support.factories import Declarations
+from tests.support.service import quiet_settings
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import random
 from fastapi.testclient import TestClient
 
 from app.demo import DEMO_PARTIES, FAULTS, run_demo
-from tests.conftest import register_everywhere
+from tests.support.factories import register_everywhere
 
 
 def test_demo_declarations_are_mostly_accepted_and_faults_are_refused(client: TestClient) -> None:

@@ -13,11 +13,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from app.agencies.client import HttpAgency
-from app.dispatch import outbox
 from app.dispatch.dispatcher import Dispatcher
-from app.services import receipts
 from app.services.intake import SUBMIT_DECLARATION
-from tests.conftest import Declarations
+from app.store import outbox, receipts
+from tests.support.factories import Declarations
 
 AGENCIES = ("customs", "inspection", "tax", "forex")
 

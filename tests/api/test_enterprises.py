@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from app.demo import make_uscc
-from app.services import enterprises
-from tests.conftest import register_everywhere
+from app.store import enterprises
+from tests.support.factories import register_everywhere
 
 
 def filing(rng: random.Random, customs_code: str, roles: list[str]) -> dict[str, Any]:

@@ -7,14 +7,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from app.db import make_engine, read_session
+from app.domain.clearance import Agency
 from app.errors import DeclarationRefused, EnterpriseNotFound, FilingStatusConflict
-from app.models import OutboxMessage
 from app.schemas.enterprise import CreditGrade, FilingStatus
-from app.services import audit, enterprises
-from app.services.clearance import Agency
-from tests.audit_support import declare, file_parties, trail
-from tests.conftest import Declarations, register_everywhere
+from app.store import audit, enterprises
+from app.store.db import make_engine, read_session
+from app.store.models import OutboxMessage
+from tests.support.audit import declare, file_parties, trail
+from tests.support.factories import Declarations, register_everywhere
 
 PLATFORM = "3301960001"
 REGULATOR = "regulator:customs:key-9"

@@ -5,14 +5,16 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from app.db import make_engine, write_session
 from app.demo import DEMO_PARTIES as PARTIES
 from app.errors import IdempotencyKeyInFlight
 from app.idempotent import fingerprint
-from app.models.types import utcnow
 from app.schemas.declaration import DeclarationSet
-from app.services import batch_intake, idempotency
-from tests.conftest import Declarations, bearer_of
+from app.services import batch_intake
+from app.store import idempotency
+from app.store.db import make_engine, write_session
+from app.store.models.types import utcnow
+from tests.support.factories import Declarations
+from tests.support.service import bearer_of
 
 
 def test_same_key_and_body_replays_the_first_answer(

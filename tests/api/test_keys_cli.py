@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.config import get_settings
 from app.main import create_app
-from tests.conftest import Declarations, quiet_settings
+from tests.support.factories import Declarations
+from tests.support.service import quiet_settings
 
 
 @pytest.fixture

@@ -12,46 +12,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-import app.db
+import app.store.db
 from app.agencies.signing import sign, signed_headers
 from app.agencies.wire import AgencyName, Receipt, ReceiptStatus
 from app.demo import PRODUCTS
-from app.services import receipts
 from app.services.group_commit import ReceiptCommitter
-from tests.conftest import Declarations
-
-SECRETS = {a: f"dev-{a}-secret" for a in ("customs", "inspection", "tax", "forex")}
-TAX = {"customsTax": "0", "valueAddedTax": "60.79", "consumptionTax": "0", "total": "60.79"}
-
-
-def receipt(
-    declaration_id: str, agency: str, status: str, sequence: int, **extra: Any
-) -> dict[str, Any]:
-    return {
-        "declarationId": declaration_id,
-        "agency": agency,
-        "status": status,
-        "sequence": sequence,
-        "decidedAt": datetime.now(UTC).isoformat(),
-        **extra,
-    }
-
-
-def send(client: TestClient, agency: str, *receipts: dict[str, Any]) -> Any:
-    body = json.dumps({"receipts": list(receipts)}).encode()
-    return client.post(
-        f"/v1/receipts/{agency}", content=body, headers=signed_headers(SECRETS[agency], body)
-    )
-
-
-def clear_everything(client: TestClient, declaration_id: str) -> None:
-    for agency, final, extra in (
-        ("customs", "released", {}),
-        ("inspection", "passed", {}),
-        ("tax", "assessed", {"tax": TAX}),
-        ("forex", "recorded", {}),
-    ):
-        assert send(client, agency, receipt(declaration_id, agency, final, 2, **extra)).is_success
+from app.store import receipts
+from tests.support.factories import Declarations
+from tests.support.receipts import SECRETS, TAX, clear_everything, receipt, send
 
 
 @pytest.fixture
@@ -137,7 +105,7 @@ def test_callbacks_that_arrive_together_are_applied_in_one_transaction(
         for _ in range(2)
     )
     transactions = []
-    write_session = app.db.write_session
+    write_session = app.store.db.write_session
 
     @contextmanager
     def counted(engine: Any) -> Iterator[Any]:

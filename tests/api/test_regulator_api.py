@@ -14,20 +14,14 @@ from pydantic import ValidationError
 from sqlalchemy import text
 
 from app.config import Settings
-from app.db import read_session
 from app.demo import DEMO_PARTIES
+from app.domain.clearance import Agency
 from app.main import create_app
-from app.models import Declaration, Enterprise
-from app.services.clearance import Agency
-from tests.api.test_receipts import clear_everything
-from tests.conftest import (
-    ADMIN,
-    Declarations,
-    LiveServer,
-    bearer_of,
-    quiet_settings,
-    register_everywhere,
-)
+from app.store.db import read_session
+from app.store.models import Declaration, Enterprise
+from tests.support.factories import Declarations, register_everywhere
+from tests.support.receipts import clear_everything
+from tests.support.service import ADMIN, LiveServer, bearer_of, quiet_settings
 
 PLATFORM = DEMO_PARTIES.platform.customs_code
 

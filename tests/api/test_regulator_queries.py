@@ -17,17 +17,25 @@ from sqlalchemy import Engine, Table, select, update
 
 from app import demo
 from app.agencies.wire import Receipt, ReceiptStatus, TaxAssessment
-from app.db import make_engine
+from app.domain.clearance import Agency, ClearanceStatus
 from app.errors import DeclarationRefused, InvalidCursor
-from app.models import Declaration, DeclarationAgency, DeclarationLine, Enterprise, RefusalCode
 from app.schemas.declaration import DeclarationSet
 from app.schemas.enterprise import CreditGrade, EnterpriseCreate, FilingStatus, Role
-from app.services import enterprises, export, intake, regulator, stats
+from app.services import intake
 from app.services.batch_intake import ACCEPTED, declare_batch
-from app.services.clearance import Agency, ClearanceStatus
-from app.services.pagination import encode_cursor
-from app.services.receipts import apply_receipts
-from tests.conftest import Declarations, quiet_settings, register_everywhere
+from app.store import enterprises, export, regulator, stats
+from app.store.db import make_engine
+from app.store.models import (
+    Declaration,
+    DeclarationAgency,
+    DeclarationLine,
+    Enterprise,
+    RefusalCode,
+)
+from app.store.pagination import encode_cursor
+from app.store.receipts import apply_receipts
+from tests.support.factories import Declarations, register_everywhere
+from tests.support.service import quiet_settings
 
 pytestmark = pytest.mark.postgres
 

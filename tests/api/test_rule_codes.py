@@ -13,7 +13,7 @@ from httpx import Response
 from sqlalchemy import Engine, text
 
 from app.demo import PRODUCTS, make_uscc
-from tests.conftest import Declarations, register_everywhere
+from tests.support.factories import Declarations, register_everywhere
 
 PROBLEM = "application/problem+json"
 VIOLATION_FIELDS = {"code", "pointer", "message", "messageZh"}

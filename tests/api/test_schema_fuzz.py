@@ -22,9 +22,10 @@ from fastapi import FastAPI
 from schemathesis.python import asgi
 
 from app import demo
-from app.db import upgrade
 from app.main import create_app
-from tests.conftest import ADMIN_KEY, Declarations, quiet_settings, register_everywhere
+from app.store.db import upgrade
+from tests.support.factories import Declarations, register_everywhere
+from tests.support.service import ADMIN_KEY, quiet_settings
 
 # The kinds of caller; each runs every operation.
 PRINCIPALS = ("admin", "regulator", "enterprise", "anonymous")

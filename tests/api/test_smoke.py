@@ -1,6 +1,6 @@
 from fastapi.testclient import TestClient
 
-from tests.conftest import Declarations
+from tests.support.factories import Declarations
 
 
 def test_a_valid_declaration_is_accepted(

@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from app.demo import PRODUCTS
-from tests.conftest import ADMIN, Declarations, LiveServer, register_everywhere
+from tests.support.factories import Declarations, register_everywhere
+from tests.support.service import ADMIN, LiveServer
 
 # ≈ CNY 4,189 each: six fit in the CNY 26,000 annual limit, the seventh does not.
 NEAR_LIMIT_BASKET = [(PRODUCTS[7], 1), (PRODUCTS[4], 1)]

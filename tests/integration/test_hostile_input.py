@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.main import create_app
-from tests.conftest import ADMIN, Declarations, quiet_settings, register_everywhere
+from tests.support.factories import Declarations, register_everywhere
+from tests.support.service import ADMIN, quiet_settings
 
 ODD_VALUES: list[Any] = [
     None,

@@ -24,10 +24,10 @@ from sqlmodel import col, select
 from app import demo
 from app.agencies.signing import signed_headers
 from app.agencies.wire import MAX_BATCH, AgencyName
-from app.models import Declaration
-from app.services.clearance import AGENCY_RANK, AgencyStatus
-from tests.conftest import Declarations
-from tests.integration.reliability_support import (
+from app.domain.clearance import AGENCY_RANK, AgencyStatus
+from app.store.models import Declaration
+from tests.support.factories import Declarations
+from tests.support.reliability import (
     COSMETICS,
     FINAL_STATUSES,
     FROZEN_PORK,

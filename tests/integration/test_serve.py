@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.db import upgrade
-from tests.conftest import free_port
-from tests.integration.reliability_support import singlewindow_command
+from app.store.db import upgrade
+from tests.support.reliability import singlewindow_command
+from tests.support.service import free_port
 
 
 def children(pid: int) -> set[int]:

@@ -11,16 +11,9 @@ import pytest
 from fastapi import FastAPI, Request, Response
 
 from app.agencies.signing import verify
-from tests.api.test_receipts import clear_everything, receipt, send
-from tests.conftest import (
-    ADMIN,
-    Declarations,
-    LiveServer,
-    ThreadedServer,
-    free_port,
-    quiet_settings,
-    register_everywhere,
-)
+from tests.support.factories import Declarations, register_everywhere
+from tests.support.receipts import clear_everything, receipt, send
+from tests.support.service import ADMIN, LiveServer, ThreadedServer, free_port, quiet_settings
 
 
 class PushReceiver:

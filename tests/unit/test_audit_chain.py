@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.services import audit
+from app.store import audit
 
 CHINA = timezone(timedelta(hours=8))
 

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from app import auth
-from app.models import ApiKey
-from app.services import keys
-from tests.conftest import quiet_settings
+from app.store import keys
+from app.store.models import ApiKey
+from tests.support.service import quiet_settings
 
 
 def test_callers_arriving_together_share_one_look_up(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,9 +21,9 @@ from sqlalchemy import (
     update,
 )
 
-from app import bound_rows
-from app.db import make_engine
-from app.models.types import JSONDocument, UTCDateTime
+from app.store import bound_rows
+from app.store.db import make_engine
+from app.store.models.types import JSONDocument, UTCDateTime
 
 
 def _table(name: str, metadata: MetaData) -> Table:

@@ -6,7 +6,7 @@ import pytest
 from pydantic import BaseModel
 
 from app.schemas.declaration import Logistics, Order, OrderItem, Payment
-from tests.conftest import need_shared
+from tests.support.environment import need_shared
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 # Carried by this service on each order line; in CEB it travels on the CEB621 list.

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.services.clearance import (
+from app.domain.clearance import (
     CEB_STATUS,
     Agency,
     AgencyStatus,

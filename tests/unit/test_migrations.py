@@ -8,8 +8,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-import app.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from app.db import make_engine, upgrade
+import app.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from app.store.db import make_engine, upgrade
 
 
 def test_migrated_schema_matches_the_models(database_url: str) -> None:

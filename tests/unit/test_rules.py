@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from app.demo import DEMO_PARTIES, PRODUCTS, Product, make_declaration, make_resident_id
-from app.schemas.declaration import DeclarationSet
-from app.services.rules import (
+from app.domain.rules import (
     FilingFacts,
     check_annual_limit,
     check_documents,
@@ -19,7 +18,8 @@ from app.services.rules import (
     check_waybill,
     dutiable_value,
 )
-from app.services.violations import RuleCode, RuleViolation
+from app.domain.violations import RuleCode, RuleViolation
+from app.schemas.declaration import DeclarationSet
 
 Body = dict[str, Any]
 Lines = list[tuple[Product, int]]

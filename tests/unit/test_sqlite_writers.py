@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from app.db import make_engine, write_session
-from app.services import idempotency
+from app.store import idempotency
+from app.store.db import make_engine, write_session
 
 WRITES = 100
 POLICY = idempotency.KeyPolicy(ttl=timedelta(hours=24), in_flight_timeout=timedelta(minutes=1))

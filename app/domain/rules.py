@@ -10,8 +10,8 @@ from functools import lru_cache
 
 from stdnum.cn import ric
 
+from app.domain.violations import RuleCode, RuleViolation, violation
 from app.schemas.declaration import DeclarationSet
-from app.services.violations import RuleCode, RuleViolation, violation
 
 CNY = "142"
 RESIDENT_ID_CARD = "1"

@@ -9,15 +9,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from app.db import dialect_insert, read_session, write_session
-from app.dispatch import outbox
+from app.domain.clearance import Agency
 from app.errors import EnterpriseAlreadyFiled, EnterpriseNotFound, FilingStatusConflict
-from app.models import Enterprise, EnterpriseRegistration
-from app.models.types import utcnow
 from app.schemas.enterprise import CreditGrade, EnterpriseCreate, FilingStatus, Role
-from app.services import audit
-from app.services.clearance import Agency
-from app.services.pagination import decode_cursor, encode_cursor
+from app.store import audit, outbox
+from app.store.db import dialect_insert, read_session, write_session
+from app.store.models import Enterprise, EnterpriseRegistration
+from app.store.models.types import utcnow
+from app.store.pagination import Keyset, page
 
 REGISTER_FILING = "filing.register"
 
@@ -303,6 +302,9 @@ def _not_found(customs_code: str) -> EnterpriseNotFound:
     )
 
 
+_NEWEST_FILINGS = Keyset((col(Enterprise.id),), (int,), descending=True)
+
+
 def list_enterprises(
     engine: Engine,
     *,
@@ -312,17 +314,10 @@ def list_enterprises(
     limit: int,
 ) -> tuple[Sequence[Enterprise], str | None]:
     """Newest filings first."""
-    query = select(Enterprise).order_by(col(Enterprise.id).desc()).limit(limit + 1)
+    query = select(Enterprise)
     if role is not None:
         query = query.where(col(Enterprise.roles).contains(role.value))
     if status is not None:
         query = query.where(col(Enterprise.status) == status.value)
-    if cursor is not None:
-        (last_id,) = decode_cursor(cursor, int)
-        query = query.where(col(Enterprise.id) < last_id)
     with read_session(engine) as session:
-        rows = session.scalars(query).all()
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    return rows, encode_cursor(rows[-1].id)
+        return page(session, query, _NEWEST_FILINGS, cursor, limit)

@@ -10,12 +10,12 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from app.db import read_session, write_session
-from app.dispatch import outbox
+from app.domain.clearance import ClearanceStatus
 from app.errors import WebhookNotFound
-from app.models import WebhookEndpoint
-from app.models.types import utcnow
-from app.services.clearance import ClearanceStatus
+from app.store import outbox
+from app.store.db import read_session, write_session
+from app.store.models import WebhookEndpoint
+from app.store.models.types import utcnow
 
 STATUS_CHANGED = "declaration.status_changed"
 DESTINATION_PREFIX = "webhook:"

@@ -12,9 +12,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import Engine, Row, select, tuple_
+from sqlalchemy import Engine, Row, select
 
-from app.models import Declaration
+from app.store.models import Declaration
+from app.store.pagination import Keyset
 
 ExportFormat = Literal["csv", "ndjson"]
 CHUNK = 1_000
@@ -69,15 +70,15 @@ def _pages(
 ) -> Iterator[Sequence[Row[Any]]]:
     table = Declaration.__table__  # type: ignore[attr-defined]
     created, key = table.c.created_at, table.c.id
-    query = (
+    oldest_first = Keyset((created, key), (datetime, str))
+    query = oldest_first.ordered(
         select(*(table.c[column] for _, column in _COLUMNS))
         .where(created >= created_from, created < created_to)
-        .order_by(created, key)
         .limit(chunk)
     )
     after: tuple[datetime, str] | None = None
     while True:
-        page = query if after is None else query.where(tuple_(created, key) > tuple_(*after))
+        page = query if after is None else query.where(oldest_first.after(after))
         with engine.connect() as connection:
             rows = connection.execute(page).all()
         if rows:

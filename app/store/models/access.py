@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column, String, Text
 from sqlmodel import Field, SQLModel
 
-from app.models.types import UTCDateTime, utcnow
+from app.store.models.types import UTCDateTime, utcnow
 
 
 class ApiKey(SQLModel, table=True):

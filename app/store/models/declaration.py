@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from app.models.types import JSONDocument, UTCDateTime, utcnow
+from app.store.models.types import JSONDocument, UTCDateTime, utcnow
 
 
 class Declaration(SQLModel, table=True):

@@ -17,7 +17,7 @@ from app import demo
 from app.agencies.wire import AgencyName, Receipt, ReceiptBatch
 from mock_agencies.config import AgencySettings, settings_for
 from mock_agencies.rules import customs, inspection
-from tests.conftest import ThreadedServer
+from tests.support.service import ThreadedServer
 
 Body = dict[str, Any]
 

@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
-from app.models.types import UTCDateTime, utcnow
+from app.store.models.types import UTCDateTime, utcnow
 
 
 class Enterprise(SQLModel, table=True):

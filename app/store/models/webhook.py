@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import Column, String
 from sqlmodel import Field, SQLModel
 
-from app.models.types import JSONDocument, UTCDateTime, utcnow
+from app.store.models.types import JSONDocument, UTCDateTime, utcnow
 
 
 class WebhookEndpoint(SQLModel, table=True):

@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, or_
+from sqlalchemy import Engine, or_
 from sqlmodel import col, select
 
-from app.db import read_session
+from app.domain.clearance import ClearanceStatus
 from app.errors import DeclarationNotFound
-from app.models import Declaration, DeclarationAgency, DeclarationEvent
-from app.services.clearance import ClearanceStatus
-from app.services.pagination import decode_cursor, encode_cursor, invalid_cursor
+from app.store.db import read_session
+from app.store.models import Declaration, DeclarationAgency, DeclarationEvent
+from app.store.pagination import Keyset, page
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +80,18 @@ class DeclarationFilter:
     party: str | None = None
 
 
+# Newest first; the regulators' list pages the same way.
+NEWEST_DECLARATIONS = Keyset(
+    (col(Declaration.created_at), col(Declaration.id)), (datetime, str), descending=True
+)
+_EVENTS_IN_ORDER = Keyset((col(DeclarationEvent.id),), (int,))
+
+
 def list_declarations(
     engine: Engine, where: DeclarationFilter, cursor: str | None, limit: int
 ) -> tuple[Sequence[Declaration], str | None]:
     """Newest first, by (created_at, id)."""
-    query = (
-        select(Declaration)
-        .order_by(col(Declaration.created_at).desc(), col(Declaration.id).desc())
-        .limit(limit + 1)
-    )
+    query = select(Declaration)
     if where.ebp_code is not None:
         query = query.where(col(Declaration.ebp_code) == where.ebp_code)
     if where.order_no is not None:
@@ -101,44 +104,16 @@ def list_declarations(
         query = query.where(col(Declaration.created_at) >= where.created_from)
     if where.created_to is not None:
         query = query.where(col(Declaration.created_at) < where.created_to)
-    if cursor is not None:
-        last_created, last_id = decode_cursor(cursor, str, str)
-        try:
-            created = datetime.fromisoformat(last_created)
-        except ValueError:
-            raise invalid_cursor() from None
-        query = query.where(
-            or_(
-                col(Declaration.created_at) < created,
-                and_(col(Declaration.created_at) == created, col(Declaration.id) < last_id),
-            )
-        )
     with read_session(engine) as session:
-        rows = session.scalars(query).all()
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    return rows, encode_cursor(rows[-1].created_at.isoformat(), rows[-1].id)
+        return page(session, query, NEWEST_DECLARATIONS, cursor, limit)
 
 
 def list_events(
     engine: Engine, declaration_id: str, cursor: str | None, limit: int, party: str | None = None
 ) -> tuple[Sequence[DeclarationEvent], str | None]:
     """The status history, oldest first."""
-    query = (
-        select(DeclarationEvent)
-        .where(col(DeclarationEvent.declaration_id) == declaration_id)
-        .order_by(col(DeclarationEvent.id))
-        .limit(limit + 1)
-    )
-    if cursor is not None:
-        (last_id,) = decode_cursor(cursor, int)
-        query = query.where(col(DeclarationEvent.id) > last_id)
+    query = select(DeclarationEvent).where(col(DeclarationEvent.declaration_id) == declaration_id)
     with read_session(engine) as session:
         if not _visible(session.get(Declaration, declaration_id), party):
             raise _not_found(declaration_id)
-        rows = session.scalars(query).all()
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    return rows, encode_cursor(rows[-1].id)
+        return page(session, query, _EVENTS_IN_ORDER, cursor, limit)

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, exists, tuple_
+from sqlalchemy import Engine, and_, exists
 from sqlmodel import col, select
 
-from app.db import read_session
-from app.models import Declaration, DeclarationLine, Enterprise
+from app.domain.clearance import ClearanceStatus
 from app.schemas.enterprise import CreditGrade, FilingStatus, Role
-from app.services import declarations
-from app.services.clearance import ClearanceStatus
-from app.services.pagination import decode_cursor, encode_cursor, invalid_cursor
+from app.store import declarations
+from app.store.db import read_session
+from app.store.models import Declaration, DeclarationLine, Enterprise
+from app.store.pagination import Keyset, page
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,11 @@ class DeclarationFilter:
     created_to: datetime | None = None  # exclusive
 
 
+_NEWEST_FILINGS = Keyset(
+    (col(Enterprise.created_at), col(Enterprise.id)), (datetime, int), descending=True
+)
+
+
 def list_enterprises(
     engine: Engine, where: EnterpriseFilter, cursor: str | None, limit: int
 ) -> tuple[Sequence[Enterprise], str | None]:
@@ -56,7 +61,8 @@ def list_enterprises(
         query = query.where(col(Enterprise.created_at) >= where.created_from)
     if where.created_to is not None:
         query = query.where(col(Enterprise.created_at) < where.created_to)
-    return _newest_first(engine, query, Enterprise, int, cursor, limit)
+    with read_session(engine) as session:
+        return page(session, query, _NEWEST_FILINGS, cursor, limit)
 
 
 def list_declarations(
@@ -85,39 +91,9 @@ def list_declarations(
         query = query.where(col(Declaration.created_at) >= where.created_from)
     if where.created_to is not None:
         query = query.where(col(Declaration.created_at) < where.created_to)
-    return _newest_first(engine, query, Declaration, str, cursor, limit)
-
-
-def _newest_first(
-    engine: Engine,
-    query: Any,
-    table: type[Enterprise] | type[Declaration],
-    key_type: type[int] | type[str],
-    cursor: str | None,
-    limit: int,
-) -> tuple[Sequence[Any], str | None]:
-    """One page, newest first by (created_at, id), and the cursor of the next."""
-    created, key = col(table.created_at), col(table.id)
-    if cursor is not None:
-        last_created, last_id = decode_cursor(cursor, str, key_type)
-        query = query.where(tuple_(created, key) < tuple_(_instant(last_created), last_id))
     with read_session(engine) as session:
-        rows = session.scalars(query.order_by(created.desc(), key.desc()).limit(limit + 1)).all()
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    return rows, encode_cursor(rows[-1].created_at.isoformat(), rows[-1].id)
+        return page(session, query, declarations.NEWEST_DECLARATIONS, cursor, limit)
 
 
 def _has_line(condition: Any) -> Any:
     return exists().where(col(DeclarationLine.declaration_id) == col(Declaration.id), condition)
-
-
-def _instant(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise invalid_cursor() from None
-    if moment.tzinfo is None:
-        raise invalid_cursor()
-    return moment

@@ -11,8 +11,9 @@ from app.agencies.wire import Receipt
 from app.schemas.declaration import DeclarationSet
 from app.schemas.enterprise import EnterpriseCreate
 from app.schemas.parsing import parse_body
-from app.services import audit, enterprises, intake, receipts
-from tests.conftest import Declarations, register_everywhere
+from app.services import intake
+from app.store import audit, enterprises, receipts
+from tests.support.factories import Declarations, register_everywhere
 
 ADMIN = "admin:key-1"
 PLATFORM = "enterprise:3301960001"

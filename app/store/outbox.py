@@ -18,10 +18,10 @@ from sqlalchemy.sql.dml import ReturningUpdate
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import col, select
 
-from app import bound_rows
-from app.db import read_session, write_session
-from app.models import OutboxMessage
-from app.models.types import utcnow
+from app.store import bound_rows
+from app.store.db import read_session, write_session
+from app.store.models import OutboxMessage
+from app.store.models.types import utcnow
 
 PENDING = "pending"
 DELIVERED = "delivered"

@@ -16,10 +16,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from app.db import write_session
 from app.errors import DomainError, IdempotencyKeyInFlight, IdempotencyKeyReused
-from app.models import IdempotencyRecord
-from app.models.types import utcnow
+from app.store.db import write_session
+from app.store.models import IdempotencyRecord
+from app.store.models.types import utcnow
 
 IN_FLIGHT = "in_flight"
 COMPLETED = "completed"

@@ -1,7 +1,7 @@
 """SQLModel tables: the storage shape. The API's shapes live in ``app.schemas``."""
 
-from app.models.access import ApiKey, AuditEntry
-from app.models.declaration import (
+from app.store.models.access import ApiKey, AuditEntry
+from app.store.models.declaration import (
     BuyerQuota,
     Declaration,
     DeclarationAgency,
@@ -11,10 +11,10 @@ from app.models.declaration import (
     RefusalCode,
     Waybill,
 )
-from app.models.enterprise import Enterprise, EnterpriseRegistration
-from app.models.idempotency import IdempotencyRecord
-from app.models.outbox import OutboxMessage
-from app.models.webhook import WebhookEndpoint
+from app.store.models.enterprise import Enterprise, EnterpriseRegistration
+from app.store.models.idempotency import IdempotencyRecord
+from app.store.models.outbox import OutboxMessage
+from app.store.models.webhook import WebhookEndpoint
 
 __all__ = [
     "ApiKey",

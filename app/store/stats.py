@@ -31,8 +31,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.types import TypeDecorator
 
-from app.models import Declaration, DeclarationAgency, DeclarationLine, RefusalCode
-from app.services.clearance import ClearanceStatus
+from app.domain.clearance import ClearanceStatus
+from app.store.models import Declaration, DeclarationAgency, DeclarationLine, RefusalCode
 
 PERCENTILES = (0.50, 0.90, 0.99)
 TOP = 10

@@ -18,14 +18,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, bindparam, select, update
 
-from app import bound_rows
 from app.agencies.wire import Receipt
-from app.db import read_session, write_session
-from app.dispatch import outbox
-from app.models import BuyerQuota, Declaration, DeclarationAgency, DeclarationEvent
-from app.models.types import utcnow
-from app.services import audit, webhooks
-from app.services.clearance import (
+from app.domain.clearance import (
     CEB_STATUS,
     FINAL,
     RELEASES_QUOTA,
@@ -36,6 +30,10 @@ from app.services.clearance import (
     fold,
     next_status,
 )
+from app.store import audit, bound_rows, outbox, webhooks
+from app.store.db import read_session, write_session
+from app.store.models import BuyerQuota, Declaration, DeclarationAgency, DeclarationEvent
+from app.store.models.types import utcnow
 
 _DECLARATIONS = Declaration.__table__  # type: ignore[attr-defined]
 _PARTS = DeclarationAgency.__table__  # type: ignore[attr-defined]

@@ -10,10 +10,10 @@ from enum import StrEnum
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from app.db import read_session, write_session
 from app.errors import ApiKeyNotFound, EnterpriseNotFound
-from app.models import ApiKey, Enterprise
-from app.models.types import utcnow
+from app.store.db import read_session, write_session
+from app.store.models import ApiKey, Enterprise
+from app.store.models.types import utcnow
 
 PREFIX_LENGTH = 12
 

@@ -30,10 +30,10 @@ from sqlalchemy.engine import make_url
 
 from app import demo
 from app.agencies.wire import AgencyName
-from app.db import make_engine
-from app.services.clearance import FINAL
+from app.domain.clearance import FINAL
+from app.store.db import make_engine
 from mock_agencies.rules import customs
-from tests.conftest import ADMIN, ADMIN_KEY
+from tests.support.service import ADMIN, ADMIN_KEY
 
 HOST = "127.0.0.1"
 SINGLEWINDOW = Path(sys.executable).with_name("singlewindow")

@@ -30,9 +30,10 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from app import bound_rows
-from app.db import holds_write_lock
-from app.models import AuditEntry
+from app.store import bound_rows
+from app.store.db import holds_write_lock
+from app.store.models import AuditEntry
+from app.store.pagination import Keyset
 
 GENESIS = "0" * 64
 # Key of the PostgreSQL advisory lock that lines appends up one at a time: any constant
@@ -242,10 +243,14 @@ def verify(engine: Engine, chunk: int = 10_000) -> Verification:
     return Verification(True, checked)
 
 
+# The trail in the order it was written; the change feed's cursor is the plain seq.
+IN_ORDER = Keyset((col(AuditEntry.seq),), (int,))
+
+
 def _chunks(connection: Connection, size: int) -> Iterator[Sequence[Any]]:
     after = 0
     while True:
-        query = select(*_COLUMNS).where(col(AuditEntry.seq) > after).order_by(col(AuditEntry.seq))
+        query = IN_ORDER.ordered(select(*_COLUMNS).where(IN_ORDER.after([after])))
         try:
             rows: Sequence[Any] = connection.execute(query.limit(size)).all()
         except ValueError:
@@ -263,10 +268,7 @@ def _chunks(connection: Connection, size: int) -> Iterator[Sequence[Any]]:
 
 def _row_by_row(connection: Connection, after: int, size: int) -> list[Any]:
     seqs = connection.scalars(
-        select(col(AuditEntry.seq))
-        .where(col(AuditEntry.seq) > after)
-        .order_by(col(AuditEntry.seq))
-        .limit(size)
+        IN_ORDER.ordered(select(col(AuditEntry.seq)).where(IN_ORDER.after([after]))).limit(size)
     ).all()
     rows: list[Any] = []  # None for the row that cannot be read
     for seq in seqs:
@@ -302,10 +304,7 @@ def feed(engine: Engine, after: int, limit: int) -> tuple[list[Record], int]:
         raise ValueError("limit must be at least 1")
     with engine.connect() as connection:
         rows = connection.execute(
-            select(*_COLUMNS)
-            .where(col(AuditEntry.seq) > after)
-            .order_by(col(AuditEntry.seq))
-            .limit(limit)
+            IN_ORDER.ordered(select(*_COLUMNS).where(IN_ORDER.after([after]))).limit(limit)
         ).all()
     records = [
         Record(

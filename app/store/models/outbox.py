@@ -4,7 +4,7 @@ from typing import Any
 from sqlalchemy import Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
-from app.models.types import JSONDocument, UTCDateTime, utcnow
+from app.store.models.types import JSONDocument, UTCDateTime, utcnow
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -1,0 +1,1 @@
+"""The one way a declaration enters: parse, read facts, decide, write in one transaction."""

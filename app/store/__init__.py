@@ -1,0 +1,1 @@
+"""Every SQL statement: repositories, the outbox, the keyset paginator, the audit chain."""

@@ -1,0 +1,1 @@
+"""What the tests share besides fixtures: settings, servers, factories of test data."""

@@ -1,0 +1,35 @@
+"""Where the tests run: CI or not, the shared folder beside the project, the tables."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+IN_CI = os.environ.get("CI") == "true"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+TABLES = (
+    "api_keys",
+    "audit_log",
+    "declaration_lines",
+    "refusal_codes",
+    "enterprise_registrations",
+    "webhook_endpoints",
+    "declaration_events",
+    "declaration_agencies",
+    "outbox_messages",
+    "declarations",
+    "refusals",
+    "waybills",
+    "buyer_quotas",
+    "idempotency_keys",
+    "enterprises",
+)
+
+
+def need_shared() -> Path:
+    """../shared, or a skip (a failure under CI, where it must be present)."""
+    if SHARED.is_dir():
+        return SHARED
+    if IN_CI:
+        pytest.fail(f"{SHARED} is missing; CI lays it beside the project")
+    pytest.skip(f"{SHARED} is not present next to the project")
