@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     # (then `singlewindow worker` processes do the delivering).
     dispatcher_enabled: bool = True
     dispatch_batch_size: int = Field(default=100, ge=1, le=100)
+    # Declarations whose derived rows (agency rows, lines, events, audit entries, outbox
+    # messages) one worker round writes.
+    derive_batch_size: int = Field(default=200, ge=1)
+    # While declarations arrive faster than this a second, the worker defers its rounds
+    # to intake, for at most worker_max_defer_seconds at a stretch (app.dispatch.pacing).
+    worker_yield_above: float = Field(default=800, gt=0)
+    worker_max_defer_seconds: float = Field(default=120, ge=0)
     dispatch_idle_seconds: float = Field(default=0.2, gt=0)
     dispatch_linger_seconds: float = Field(default=0.15, ge=0)
     dispatch_lease_seconds: float = Field(default=30, gt=0)

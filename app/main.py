@@ -5,6 +5,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -17,9 +18,19 @@ from app.agencies.wire import ReceiptBatch
 from app.auth import Authenticator, RateLimits, Rule, rule_of
 from app.config import Settings, get_settings
 from app.dispatch.dispatcher import build_dispatcher
+from app.intake.pipeline import IntakePipeline
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware, RequestIdFilter
 from app.problems import PROBLEM_JSON, install_problem_handlers
-from app.routers import declarations, enterprises, health, keys, receipts, regulator, webhooks
+from app.routers import (
+    declarations,
+    enterprises,
+    health,
+    intake,
+    keys,
+    receipts,
+    regulator,
+    webhooks,
+)
 from app.runtime import tune_gc
 from app.schemas.declaration import DeclarationSet
 from app.schemas.enterprise import EnterpriseCreate
@@ -27,8 +38,8 @@ from app.schemas.keys import ApiKeyCreate
 from app.schemas.regulator import CreditGradeChange, FilingStatusChange
 from app.schemas.responses import DeclarationBatchRequest
 from app.schemas.webhook import WebhookCreate
-from app.services.group_commit import GroupCommitter, ReceiptCommitter
 from app.store.db import make_engine
+from app.store.group_commit import ReceiptCommitter
 
 DESCRIPTION = """\
 Cross-border e-commerce **single window** for retail imports.
@@ -63,13 +74,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url)
         app.state.engine = engine
         app.state.authenticator = Authenticator(engine, settings)
-        app.state.committer = GroupCommitter(engine, max_waiting=settings.intake_queue_limit)
+        app.state.intake = IntakePipeline(
+            engine,
+            key_ttl=timedelta(hours=settings.idempotency_ttl_hours),
+            max_waiting=settings.intake_queue_limit,
+        )
         app.state.receipt_committer = ReceiptCommitter(engine)
         async with running_dispatcher(engine, settings):
             try:
                 yield
             finally:
-                await app.state.committer.close()
+                await app.state.intake.close()
                 await app.state.receipt_committer.close()
                 engine.dispose()
 
@@ -85,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(enterprises.router)
     app.include_router(declarations.router)
+    app.router.routes.extend(intake.routes)
     app.include_router(receipts.router)
     app.include_router(webhooks.router)
     app.include_router(keys.router)
@@ -121,6 +137,8 @@ def api_routes(app: FastAPI) -> Iterator[ApiRoute]:
         path = context.path_format or ""
         if isinstance(route, APIRoute) and path.startswith("/v1/"):
             yield ApiRoute(frozenset(context.methods or ()), path, rule_of(route.dependencies))
+        elif isinstance(route, intake.IntakeRoute):
+            yield ApiRoute(frozenset(route.methods or ()), path, route.rule)
 
 
 def refuse_routes_without_rules(app: FastAPI) -> None:
@@ -151,7 +169,10 @@ async def running_dispatcher(engine: Engine, settings: Settings) -> AsyncIterato
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     spec = get_openapi(
-        title=app.title, version=app.version, description=app.description, routes=app.routes
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=[*app.routes, *intake.documentation()],
     )
     _, parsed = models_json_schema(
         [(model, "validation") for model in _PARSED_BODIES],

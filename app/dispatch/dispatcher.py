@@ -37,10 +37,11 @@ from app.agencies.wire import (
 )
 from app.config import Settings
 from app.dispatch import payloads
+from app.dispatch.pacing import Pacing
 from app.domain.clearance import Agency, AgencyStatus
-from app.services.intake import SUBMIT_DECLARATION
-from app.store import enterprises, idempotency, outbox, receipts, webhooks
+from app.store import derived, enterprises, idempotency, outbox, receipts, webhooks
 from app.store.db import read_session
+from app.store.derived import SUBMIT_DECLARATION
 from app.store.models import DeclarationAgency
 from app.store.models.types import utcnow
 from app.store.outbox import Claimed, RetryPolicy
@@ -81,11 +82,20 @@ class Dispatcher:
         )
         self.lease = timedelta(seconds=settings.dispatch_lease_seconds)
         self._last_reconcile = 0.0
+        self.pacing = Pacing(
+            yield_above=settings.worker_yield_above,
+            max_defer=settings.worker_max_defer_seconds,
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("dispatcher started")
         while not stop.is_set():
             try:
+                backlog = await asyncio.to_thread(derived.backlog, self.engine)
+                if self.pacing.defer(backlog):
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), self.settings.dispatch_idle_seconds)
+                    continue
                 delivered = await self.tick()
                 if time.monotonic() - self._last_reconcile > self.settings.reconcile_every_seconds:
                     self._last_reconcile = time.monotonic()
@@ -114,10 +124,15 @@ class Dispatcher:
 
         One transaction claims for every destination, and one, at the end, records what
         the agencies acknowledged: a round costs the same few transactions whatever the
-        number of destinations."""
+        number of destinations. First, what derives from the declarations accepted
+        since the last round is written, their outbox messages among it."""
+        made = await asyncio.to_thread(
+            derived.derive_pending, self.engine, self.settings.derive_batch_size
+        )
+        self.pacing.note_derived(made)
         destinations = await asyncio.to_thread(outbox.due_destinations, self.engine)
         if not destinations:
-            return 0
+            return made
         claimed = await asyncio.to_thread(
             outbox.claim_each,
             self.engine,
@@ -141,7 +156,7 @@ class Dispatcher:
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
-        return sum(len(messages) for messages in claimed.values())
+        return made + sum(len(messages) for messages in claimed.values())
 
     async def deliver(self, destination: str) -> int:
         """Deliver one batch to one destination; answers how many messages it carried."""

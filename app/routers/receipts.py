@@ -10,7 +10,7 @@ from app.domain.clearance import Agency
 from app.errors import InvalidSignature, ReceiptAgencyMismatch
 from app.routers.deps import PROBLEM, RawBody, SettingsDep, json_body
 from app.schemas.parsing import parse_body
-from app.services.group_commit import ReceiptCommitter
+from app.store.group_commit import ReceiptCommitter
 
 router = APIRouter(prefix="/v1/receipts", tags=["agencies"])
 

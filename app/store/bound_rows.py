@@ -65,10 +65,13 @@ class Prepared:
             bound.append(tuple([values[key] for key in c.order]) if c.positional else values)
         return bound
 
-    def execute(self, connection: Connection, bound: Sequence[DriverRow]) -> None:
-        """Run the statement for rows bound for this connection's dialect."""
-        if bound:
-            connection.exec_driver_sql(self._for(connection.dialect).sql, list(bound))
+    def execute(self, connection: Connection, bound: Sequence[DriverRow]) -> int:
+        """Run the statement for rows bound for this connection's dialect; answers how
+        many rows it wrote (for an upsert, those whose condition held)."""
+        if not bound:
+            return 0
+        result = connection.exec_driver_sql(self._for(connection.dialect).sql, list(bound))
+        return int(result.rowcount)
 
 
 def insert_into(table: Table, columns: Sequence[str]) -> Prepared:

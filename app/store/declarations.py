@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, or_
 from sqlmodel import col, select
 
-from app.domain.clearance import ClearanceStatus
+from app.domain.clearance import Agency, AgencyStatus, ClearanceStatus
 from app.errors import DeclarationNotFound
 from app.store.db import read_session
 from app.store.models import Declaration, DeclarationAgency, DeclarationEvent
@@ -61,11 +61,24 @@ def get_declaration(
         declaration = session.get(Declaration, declaration_id)
         if declaration is None or not _visible(declaration, party):
             raise _not_found(declaration_id)
-        agencies = session.scalars(
+        agencies: Sequence[DeclarationAgency] = session.scalars(
             select(DeclarationAgency)
             .where(col(DeclarationAgency.declaration_id) == declaration_id)
             .order_by(col(DeclarationAgency.agency))
         ).all()
+    if not declaration.derived:
+        # Accepted a moment ago: the worker has yet to write its agency rows, and every
+        # agency's part is pending until it has.
+        agencies = [
+            DeclarationAgency(
+                declaration_id=declaration.id,
+                agency=agency.value,
+                status=AgencyStatus.PENDING.value,
+                updated_at=declaration.created_at,
+                created_at=declaration.created_at,
+            )
+            for agency in sorted(Agency, key=lambda a: a.value)
+        ]
     return DeclarationRecord(declaration, agencies)
 
 

@@ -3,13 +3,15 @@
 import asyncio
 import json
 import threading
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.errors import Overloaded
-from app.services.group_commit import GroupCommitter, Grouped
+from app.intake.pipeline import IntakePipeline
+from app.store.group_commit import Grouped
 from tests.support.factories import Declarations
 
 PROBLEM = "application/problem+json"
@@ -230,8 +232,8 @@ def test_when_too_many_declarations_wait_intake_answers_503_at_once(
 ) -> None:
     """Nothing is stored, and the same Idempotency-Key works once the wait is over."""
     app: Any = filed_client.app
-    regular = app.state.committer
-    app.state.committer = GroupCommitter(app.state.engine, max_waiting=0)
+    regular = app.state.intake
+    app.state.intake = IntakePipeline(app.state.engine, key_ttl=timedelta(hours=24), max_waiting=0)
     body = declarations.valid()
     headers = {"Idempotency-Key": "k-overloaded"}
     try:
@@ -243,7 +245,7 @@ def test_when_too_many_declarations_wait_intake_answers_503_at_once(
             assert busy.json()["code"] == "overloaded"
             assert busy.json()["detailZh"]
     finally:
-        app.state.committer = regular
+        app.state.intake = regular
     assert filed_client.get("/v1/declarations").json()["items"] == []
     accepted = filed_client.post("/v1/declarations", json=body, headers=headers)
     assert accepted.status_code == 202, accepted.text

@@ -16,9 +16,9 @@ from app.agencies.wire import (
 )
 from app.config import Settings
 from app.dispatch import payloads
-from app.services.intake import SUBMIT_DECLARATION
 from app.store import outbox
 from app.store.db import read_session
+from app.store.derived import SUBMIT_DECLARATION
 from app.store.models import Declaration, Enterprise
 from tests.support.factories import Declarations
 from tests.support.service import quiet_settings

@@ -14,8 +14,8 @@ from sqlalchemy import text
 
 from app.agencies.client import HttpAgency
 from app.dispatch.dispatcher import Dispatcher
-from app.services.intake import SUBMIT_DECLARATION
 from app.store import outbox, receipts
+from app.store.derived import SUBMIT_DECLARATION
 from tests.support.factories import Declarations
 
 AGENCIES = ("customs", "inspection", "tax", "forex")

@@ -1,16 +1,19 @@
 """Idempotency-Key on POSTs: replay, reuse with another body, in flight, scope."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.demo import DEMO_PARTIES as PARTIES
+from app.domain.decision import Candidate, KeyUse, KeyVerdict, Outcome
 from app.errors import IdempotencyKeyInFlight
 from app.idempotent import fingerprint
+from app.intake.pipeline import IntakePipeline, Submission, new_id
 from app.schemas.declaration import DeclarationSet
-from app.services import batch_intake
 from app.store import idempotency
+from app.store import intake as store_intake
 from app.store.db import make_engine, write_session
 from app.store.models.types import utcnow
 from tests.support.factories import Declarations
@@ -145,50 +148,56 @@ def test_a_keyed_refusal_names_its_own_request(
     assert answer.json()["requestId"] == "req-keyed-1"
 
 
-def _keyed(scope: str, key: str, body: bytes) -> batch_intake.Keyed:
-    policy = idempotency.KeyPolicy(ttl=timedelta(hours=24), in_flight_timeout=timedelta(minutes=1))
-    claim = idempotency.KeyClaim(scope, key, fingerprint("POST", "/v1/declarations", body), policy)
-    return batch_intake.Keyed(
-        claim, lambda result: idempotency.StoredAnswer(202, result.outcome, {})
+def _keyed(ds: DeclarationSet, key: str) -> Submission:
+    body = ds.model_dump_json().encode()
+    use = KeyUse("key:test", key, fingerprint("POST", "/v1/declarations", body))
+    return Submission(
+        Candidate.of(ds, new_id(), use),
+        "admin:key-test",
+        lambda result: idempotency.StoredAnswer(422, result.outcome.value, {}),
     )
 
 
 def test_one_key_twice_in_a_group_is_in_flight_for_the_second(
     filed_client: TestClient, declarations: Declarations
 ) -> None:
-    engine = filed_client.app.state.engine  # type: ignore[attr-defined]
+    intake: IntakePipeline = filed_client.app.state.intake  # type: ignore[attr-defined]
     ds = DeclarationSet.model_validate(declarations.valid())
-    keyed = _keyed("key:test", "twice", ds.model_dump_json().encode())
-    first, second = batch_intake.declare_batch(engine, [ds, ds], keys=[keyed, keyed])
-    assert first.outcome == batch_intake.ACCEPTED
-    assert second.outcome == batch_intake.KEYED
-    assert isinstance(second.key_problem, IdempotencyKeyInFlight)
-    # The first's answer was stored with the key, in the same transaction.
-    (again,) = batch_intake.declare_batch(engine, [ds], keys=[keyed])
-    assert again.replay == idempotency.StoredAnswer(202, batch_intake.ACCEPTED, {})
+    first, second = intake.decide_and_write([_keyed(ds, "twice"), _keyed(ds, "twice")])
+    assert first.outcome is Outcome.ACCEPTED
+    assert second.outcome is Outcome.KEYED
+    assert second.decision.key_verdict is KeyVerdict.IN_FLIGHT
+    # The key was stored with the declaration, in the same transaction: a retry replays it.
+    (again,) = intake.decide_and_write([_keyed(ds, "twice")])
+    assert again.decision.key_verdict is KeyVerdict.REPLAY
+    assert first.declaration is not None
+    assert again.decision.existing_id == first.declaration.id
+    assert again.replay_created_at == first.declaration.created_at
 
 
 def test_after_a_lost_race_keys_are_still_claimed_and_answered(
     filed_client: TestClient, declarations: Declarations, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """When a group loses a race, its items are decided one by one; their keys too."""
-    engine = filed_client.app.state.engine  # type: ignore[attr-defined]
+    """When a group keeps losing races, its items are decided one by one; their keys too."""
+    intake: IntakePipeline = filed_client.app.state.intake  # type: ignore[attr-defined]
     items = [DeclarationSet.model_validate(declarations.valid()) for _ in range(2)]
-    keys = [
-        _keyed("key:test", f"race-{n}", ds.model_dump_json().encode()) for n, ds in enumerate(items)
-    ]
+    write = store_intake.write
+    calls: list[int] = []
 
-    def lose(*args: object) -> list[batch_intake.ItemResult]:
-        raise batch_intake._RaceLost("another transaction won")
+    def lose_the_groups(
+        connection: Any, writes: store_intake.Writes, *args: Any, **kwargs: Any
+    ) -> Any:
+        calls.append(len(writes.accepted))
+        if len(writes.accepted) > 1:
+            raise store_intake.RaceLost("another transaction won")
+        return write(connection, writes, *args, **kwargs)
 
-    monkeypatch.setattr(batch_intake, "_declare_together", lose)
-    results = batch_intake.declare_batch(engine, items, keys=keys)
-    assert [r.outcome for r in results] == [batch_intake.ACCEPTED] * 2
-    replays = [
-        batch_intake.declare_batch(engine, [ds], keys=[k])[0]
-        for ds, k in zip(items, keys, strict=True)
-    ]
-    assert all(r.replay is not None and r.replay.body == batch_intake.ACCEPTED for r in replays)
+    monkeypatch.setattr(store_intake, "write", lose_the_groups)
+    results = intake.decide_and_write([_keyed(ds, f"race-{n}") for n, ds in enumerate(items)])
+    assert [r.outcome for r in results] == [Outcome.ACCEPTED] * 2
+    assert calls == [2, 2, 2, 1, 1]
+    replays = [intake.decide_and_write([_keyed(ds, f"race-{n}")])[0] for n, ds in enumerate(items)]
+    assert [r.decision.key_verdict for r in replays] == [KeyVerdict.REPLAY] * 2
 
 
 def test_keys_claimed_together_in_one_transaction(database_url: str) -> None:

@@ -18,11 +18,10 @@ from sqlalchemy import Engine, Table, select, update
 from app import demo
 from app.agencies.wire import Receipt, ReceiptStatus, TaxAssessment
 from app.domain.clearance import Agency, ClearanceStatus
+from app.domain.decision import Outcome
 from app.errors import DeclarationRefused, InvalidCursor
 from app.schemas.declaration import DeclarationSet
 from app.schemas.enterprise import CreditGrade, EnterpriseCreate, FilingStatus, Role
-from app.services import intake
-from app.services.batch_intake import ACCEPTED, declare_batch
 from app.store import enterprises, export, regulator, stats
 from app.store.db import make_engine
 from app.store.models import (
@@ -34,6 +33,7 @@ from app.store.models import (
 )
 from app.store.pagination import encode_cursor
 from app.store.receipts import apply_receipts
+from tests.support.audit import declare, declare_batch
 from tests.support.factories import Declarations, register_everywhere
 from tests.support.service import quiet_settings
 
@@ -156,9 +156,9 @@ def world(database_url: str, declarations: Declarations) -> Iterator[World]:
     bodies = [declarations.valid(parties=p.parties, lines=p.lines) for p in plan]
     # The first half one by one, the rest as one batch.
     half = len(bodies) // 2
-    ids = [intake.declare(engine, DeclarationSet.model_validate(b)).id for b in bodies[:half]]
+    ids = [declare(engine, b).id for b in bodies[:half]]
     results = declare_batch(engine, [DeclarationSet.model_validate(b) for b in bodies[half:]])
-    assert [r.outcome for r in results] == [ACCEPTED] * (len(bodies) - half)
+    assert [r.outcome for r in results] == [Outcome.ACCEPTED] * (len(bodies) - half)
     ids += [r.declaration.id for r in results if r.declaration is not None]
     # Three refusals: one breaks two rules, one breaks one of them, one another.
     for change in ("currency+paid", "paid", "currency"):
@@ -168,7 +168,7 @@ def world(database_url: str, declarations: Declarations) -> Iterator[World]:
         if "paid" in change:
             body["order"]["acturalPaid"] = "1.00"
         with pytest.raises(DeclarationRefused):
-            intake.declare(engine, DeclarationSet.model_validate(body))
+            declare(engine, body)
     apply_receipts(
         engine, [r for i, p in zip(ids, plan, strict=True) for r in _receipts(i, p.outcome)]
     )

@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -11,6 +12,8 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    text,
+    true,
 )
 from sqlmodel import Field, SQLModel
 
@@ -34,6 +37,15 @@ class Declaration(SQLModel, table=True):
             "tax_total",
         ),
         Index("ix_declarations_buyer", "buyer_id_number"),
+        Index("ux_declarations_idempotency", "idempotency_scope", "idempotency_key", unique=True),
+        # The declarations whose derived rows the worker has still to write.
+        Index(
+            "ix_declarations_underived",
+            "created_at",
+            "id",
+            sqlite_where=text("NOT derived"),
+            postgresql_where=text("NOT derived"),
+        ),
     )
 
     id: str = Field(sa_column=Column(String(36), primary_key=True))
@@ -61,6 +73,17 @@ class Declaration(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # When the declaration reached a final status (cleared, rejected, detained).
     finalized_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Who declared it (an API key's actor), for the audit entry of its acceptance.
+    declared_by: str | None = Field(default=None, max_length=80)
+    # The Idempotency-Key it was declared with: a retry is answered from this row.
+    idempotency_scope: str | None = Field(default=None, max_length=64)
+    idempotency_key: str | None = Field(default=None, max_length=255)
+    idempotency_fingerprint: str | None = Field(default=None, max_length=64)
+    # Whether the worker has written what derives from the acceptance: agency rows,
+    # goods lines, the first event, the audit entry and the outbox messages.
+    derived: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
+    )
 
 
 class DeclarationLine(SQLModel, table=True):

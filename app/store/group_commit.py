@@ -9,7 +9,6 @@ as a batch is. Under light load a group is one request, so nothing waits for com
 
 import asyncio
 import contextlib
-import contextvars
 import logging
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -19,8 +18,6 @@ from sqlalchemy import Engine
 
 from app.agencies.wire import Receipt
 from app.errors import Overloaded
-from app.schemas.declaration import DeclarationSet
-from app.services import batch_intake
 from app.store import receipts
 
 log = logging.getLogger("app.group_commit")
@@ -92,47 +89,6 @@ class Grouped(Generic[Item, Result]):
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-
-
-# A declaration, who declared it, and its key.
-_Declared = tuple[DeclarationSet, str, batch_intake.Keyed | None]
-
-
-def _declare_group(engine: Engine, group: list[_Declared]) -> list[batch_intake.ItemResult]:
-    return batch_intake.declare_batch(
-        engine,
-        [ds for ds, _, _ in group],
-        actors=[actor for _, actor, _ in group],
-        keys=[keyed for _, _, keyed in group],
-    )
-
-
-class GroupCommitter:
-    """Single declarations, decided in groups in order exactly as a batch is."""
-
-    def __init__(
-        self, engine: Engine, max_group: int = 100, max_waiting: int | None = None
-    ) -> None:
-        self._groups: Grouped[_Declared, batch_intake.ItemResult] = Grouped(
-            partial(_declare_group, engine),
-            max_group=max_group,
-            name="group-commit",
-            max_waiting=max_waiting,
-        )
-
-    async def declare(
-        self, ds: DeclarationSet, *, actor: str = "system", keyed: batch_intake.Keyed | None = None
-    ) -> batch_intake.ItemResult:
-        """Decide one declaration with whatever else is waiting. A keyed declaration's
-        answer is rendered in the caller's context (its request id, for one)."""
-        if keyed is not None:
-            context = contextvars.copy_context()
-            render = keyed.render
-            keyed = batch_intake.Keyed(keyed.claim, lambda result: context.run(render, result))
-        return await self._groups.submit((ds, actor, keyed))
-
-    async def close(self) -> None:
-        await self._groups.close()
 
 
 def _apply_group(

@@ -1,0 +1,47 @@
+"""Pacing: the worker steps aside while a peak of declarations arrives.
+
+Intake answers platforms while they wait; the worker's work (deriving rows, delivering
+to the agencies, applying what they answer) can wait a minute without anyone waiting on
+it. While declarations arrive faster than ``yield_above`` a second, the worker defers its
+rounds, for at most ``max_defer`` seconds at a stretch; after that it runs one round a
+second, so that a peak that never ends still drains. The arrival rate is read from the
+store: the declarations still to be derived now, less those before, plus those the
+worker derived in between."""
+
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Pacing:
+    yield_above: float  # declarations a second
+    max_defer: float  # seconds
+    paced_every: float = 1.0  # seconds between rounds once deferring ran out
+    rate: float = 0.0  # the last arrival rate measured
+    _backlog: int | None = None
+    _at: float = 0.0
+    _derived: int = 0
+    _deferring_since: float | None = None
+    _last_round: float = field(default=0.0)
+
+    def note_derived(self, count: int) -> None:
+        self._derived += count
+
+    def defer(self, backlog: int, now: float | None = None) -> bool:
+        """Whether to skip this round, given the declarations still to be derived."""
+        now = time.monotonic() if now is None else now
+        if self._backlog is not None and now > self._at:
+            arrived = backlog - self._backlog + self._derived
+            self.rate = max(0.0, arrived / (now - self._at))
+        self._backlog, self._at, self._derived = backlog, now, 0
+        if self.rate <= self.yield_above:
+            self._deferring_since = None
+            return False
+        if self._deferring_since is None:
+            self._deferring_since = now
+        if now - self._deferring_since < self.max_defer:
+            return True
+        if now - self._last_round >= self.paced_every:
+            self._last_round = now
+            return False
+        return True

@@ -1,0 +1,221 @@
+"""The one intake pipeline. Every way a declaration enters (a single set, a batch, a
+validation) goes through the same steps:
+
+    parse → read the facts (one read) → decide (``app.domain.decision``, pure) →
+    write (one transaction: the declaration with its key, the waybill, the quota)
+
+``validate`` is the same pipeline without the write. Single declarations that arrive
+together are decided as one group, in one transaction, exactly as a batch is (group
+commit); the caller renders the answers after the commit."""
+
+import asyncio
+import contextvars
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from app.domain import decision, rules
+from app.domain.clearance import CEB_STATUS, ClearanceStatus
+from app.domain.decision import Candidate, Decision, Outcome
+from app.domain.violations import RuleViolation
+from app.store import audit
+from app.store import intake as store
+from app.store.db import read_session, write_session
+from app.store.group_commit import Grouped
+from app.store.idempotency import StoredAnswer
+from app.store.models.types import utcnow
+
+log = logging.getLogger("app.intake")
+
+# How often a group is decided again after a concurrent transaction took what it wanted
+# (PostgreSQL; SQLite's groups hold the one writer), before its items go one by one.
+GROUP_ATTEMPTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """A declaration handed in, by whom, and how to render the answer kept for its key
+    (a keyed declaration that is not accepted keeps its answer in the transaction that
+    decides it)."""
+
+    candidate: Candidate
+    actor: str
+    render: Callable[["ItemResult"], StoredAnswer] | None = None
+
+
+@dataclass
+class ItemResult:
+    decision: Decision
+    declaration: store.NewDeclaration | None = None
+    # A replayed key whose first answer was not an acceptance: that answer.
+    replay: StoredAnswer | None = None
+    # A replayed key whose first answer was an acceptance: when it was accepted.
+    replay_created_at: datetime | None = None
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.decision.outcome
+
+    @property
+    def violations(self) -> Sequence[RuleViolation]:
+        return self.decision.violations
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def new_declaration(
+    candidate: Candidate, d: Decision, actor: str, now: datetime
+) -> store.NewDeclaration:
+    ds = candidate.documents
+    assert ds is not None
+    order, payment, logistics = ds.order, ds.payment, ds.logistics
+    key = candidate.key
+    return store.NewDeclaration(
+        id=candidate.id,
+        ebp_code=order.ebpCode,
+        ebc_code=order.ebcCode,
+        pay_code=payment.payCode,
+        logistics_code=logistics.logisticsCode,
+        order_no=order.orderNo,
+        logistics_no=logistics.logisticsNo,
+        buyer_id_number=order.buyerIdNumber,
+        trade_mode=ds.tradeMode,
+        status=ClearanceStatus.ACCEPTED.value,
+        ceb_status=CEB_STATUS[ClearanceStatus.ACCEPTED],
+        dutiable_value=rules.dutiable_value(ds),
+        quota_year=d.quota_year,
+        quota_charge=d.quota_charge,
+        documents=ds.model_dump(mode="json", exclude_none=True),
+        tax=None,
+        created_at=now,
+        updated_at=now,
+        declared_by=actor,
+        idempotency_scope=key.scope if key else None,
+        idempotency_key=key.key if key else None,
+        idempotency_fingerprint=key.fingerprint if key else None,
+        derived=False,
+    )
+
+
+class IntakePipeline:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        key_ttl: timedelta,
+        max_waiting: int | None = None,
+        max_group: int = 100,
+    ) -> None:
+        self.engine = engine
+        self.key_ttl = key_ttl
+        self._groups: Grouped[Submission, ItemResult] = Grouped(
+            partial(self.decide_and_write),
+            max_group=max_group,
+            name="intake",
+            max_waiting=max_waiting,
+        )
+
+    # -- the ways in ---------------------------------------------------------------------
+
+    async def declare(self, submission: Submission) -> ItemResult:
+        """Decide one declaration with whatever else is waiting (503 ``overloaded`` at
+        once when too many wait). A keyed answer is rendered in the caller's context."""
+        render = submission.render
+        if render is not None:
+            context = contextvars.copy_context()
+            submission = Submission(
+                submission.candidate,
+                submission.actor,
+                lambda result: context.run(render, result),
+            )
+        return await self._groups.submit(submission)
+
+    async def declare_batch(self, submissions: Sequence[Submission]) -> list[ItemResult]:
+        """Decide a batch as one group."""
+        return await asyncio.to_thread(self.decide_and_write, list(submissions))
+
+    async def validate(self, candidate: Candidate) -> list[RuleViolation]:
+        """Every check of an intake, storing nothing."""
+        return await asyncio.to_thread(self._validate, candidate)
+
+    async def close(self) -> None:
+        await self._groups.close()
+
+    # -- the steps -----------------------------------------------------------------------
+
+    def _validate(self, candidate: Candidate) -> list[RuleViolation]:
+        now = utcnow()
+        with read_session(self.engine) as session:
+            facts = store.read_facts(session.connection(), [candidate], now, self.key_ttl)
+        (d,) = decision.decide([Candidate(candidate.documents, candidate.found)], facts, now)
+        return list(d.violations)
+
+    def decide_and_write(self, group: list[Submission]) -> list[ItemResult]:
+        """Decide a group and store it in one transaction; after lost races, the group
+        again, then its items one by one."""
+        for _ in range(GROUP_ATTEMPTS):
+            try:
+                return self._decide_and_write(group)
+            except (store.RaceLost, IntegrityError) as lost:
+                log.info("intake group of %d lost a race (%s); deciding it again", len(group), lost)
+        if len(group) == 1:
+            return self._decide_and_write(group)
+        return [result for item in group for result in self.decide_and_write([item])]
+
+    def _decide_and_write(self, group: list[Submission]) -> list[ItemResult]:
+        now = utcnow()
+        candidates = [s.candidate for s in group]
+        with write_session(self.engine, urgent=True) as session:
+            connection = session.connection()
+            facts = store.read_facts(connection, candidates, now, self.key_ttl)
+            decisions = decision.decide(candidates, facts, now)
+            results = [ItemResult(d) for d in decisions]
+            writes = store.Writes(accepted=[], refused=[], answers=[])
+            for submission, result in zip(group, results, strict=True):
+                self._gather(connection, submission, result, now, writes)
+            trail = store.write(connection, writes, now, self.key_ttl)
+            audit.append(session, trail)
+            session.commit()
+        return results
+
+    def _gather(
+        self,
+        connection: Connection,
+        submission: Submission,
+        result: ItemResult,
+        now: datetime,
+        writes: store.Writes,
+    ) -> None:
+        candidate, d = submission.candidate, result.decision
+        if d.outcome is Outcome.ACCEPTED:
+            result.declaration = new_declaration(candidate, d, submission.actor, now)
+            writes.accepted.append(result.declaration)
+            return
+        if d.outcome is Outcome.REFUSED and candidate.documents is not None:
+            writes.refused.append(
+                store.Refused(candidate.documents, d.violations, submission.actor)
+            )
+        if d.outcome is Outcome.KEYED:
+            if d.key_verdict is decision.KeyVerdict.REPLAY:
+                self._replay(connection, result, candidate)
+            return
+        if candidate.key is not None and submission.render is not None:
+            writes.answers.append(store.KeyedAnswer(candidate.key, submission.render(result)))
+
+    @staticmethod
+    def _replay(connection: Connection, result: ItemResult, candidate: Candidate) -> None:
+        """What a replayed key answers: the acceptance it gave, or its stored answer."""
+        key = candidate.key
+        assert key is not None
+        if result.decision.existing_id is not None:
+            result.replay_created_at = store.accepted_at(connection, result.decision.existing_id)
+        else:
+            result.replay = store.stored_answer(connection, key)

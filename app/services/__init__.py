@@ -1,1 +1,0 @@
-"""The domain: rules, intake, status. Nothing here imports FastAPI."""

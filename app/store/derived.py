@@ -1,0 +1,176 @@
+"""What derives from an accepted declaration, written after the acceptance by the worker,
+in batches, from the declaration row: its agency rows, goods lines, first event, the
+audit entry and one outbox message per agency. The declaration row is the durable
+record: a worker that dies mid-batch leaves the batch to the next round, and a batch is
+written in one transaction, so nothing is written twice."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select, update
+from sqlmodel import col
+
+from app.domain.clearance import Agency, AgencyStatus
+from app.store import audit, bound_rows, outbox
+from app.store.db import write_session
+from app.store.models import Declaration, DeclarationAgency, DeclarationEvent, DeclarationLine
+
+SUBMIT_DECLARATION = "declaration.submit"
+ACCEPTED_NOTE = "Accepted by the single window; queued for the agencies."
+
+_INSERT_PARTS = bound_rows.insert_into(
+    DeclarationAgency.__table__,  # type: ignore[attr-defined]
+    ("declaration_id", "agency", "status", "sequence", "detail", "updated_at", "created_at"),
+)
+_INSERT_LINES = bound_rows.insert_into(
+    DeclarationLine.__table__,  # type: ignore[attr-defined]
+    ("declaration_id", "gnum", "hs_code", "hs_chapter", "country", "total_price", "created_at"),
+)
+_INSERT_EVENTS = bound_rows.insert_into(
+    DeclarationEvent.__table__,  # type: ignore[attr-defined]
+    ("declaration_id", "status", "ceb_status", "agency", "note", "created_at"),
+)
+_PENDING_COLUMNS = (
+    col(Declaration.id),
+    col(Declaration.ebp_code),
+    col(Declaration.ebc_code),
+    col(Declaration.pay_code),
+    col(Declaration.logistics_code),
+    col(Declaration.order_no),
+    col(Declaration.logistics_no),
+    col(Declaration.trade_mode),
+    col(Declaration.status),
+    col(Declaration.ceb_status),
+    col(Declaration.dutiable_value),
+    col(Declaration.documents),
+    col(Declaration.created_at),
+    col(Declaration.declared_by),
+)
+
+
+def _pending(connection: Connection, limit: int) -> Sequence[Any]:
+    query = (
+        select(*_PENDING_COLUMNS)
+        .where(~col(Declaration.derived))
+        .order_by(col(Declaration.created_at), col(Declaration.id))
+        .limit(limit)
+    )
+    if connection.dialect.name == "postgresql":
+        # Several workers take different declarations.
+        query = query.with_for_update(skip_locked=True)
+    return connection.execute(query).all()
+
+
+def derive_pending(engine: Engine, limit: int = 200) -> int:
+    """Write the derived rows of up to ``limit`` declarations, oldest first; answers how
+    many declarations it derived."""
+    with write_session(engine) as session:
+        connection = session.connection()
+        rows = _pending(connection, limit)
+        if not rows:
+            return 0
+        dialect = connection.dialect
+        parts: list[dict[str, Any]] = []
+        lines: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        messages: list[outbox.Message] = []
+        entries: list[audit.Entry] = []
+        for row in rows:
+            at: datetime = row.created_at
+            parts += [
+                {
+                    "declaration_id": row.id,
+                    "agency": agency.value,
+                    "status": AgencyStatus.PENDING.value,
+                    "sequence": 0,
+                    "detail": None,
+                    "updated_at": at,
+                    "created_at": at,
+                }
+                for agency in Agency
+            ]
+            lines += [
+                {
+                    "declaration_id": row.id,
+                    "gnum": line["gnum"],
+                    "hs_code": line["gcode"],
+                    "hs_chapter": line["gcode"][:2],
+                    "country": line["country"],
+                    "total_price": Decimal(line["totalPrice"]),
+                    "created_at": at,
+                }
+                for line in row.documents["order"]["items"]
+            ]
+            events.append(
+                {
+                    "declaration_id": row.id,
+                    "status": row.status,
+                    "ceb_status": row.ceb_status,
+                    "agency": None,
+                    "note": ACCEPTED_NOTE,
+                    "created_at": at,
+                }
+            )
+            messages += [
+                outbox.Message(
+                    destination=agency.value,
+                    kind=SUBMIT_DECLARATION,
+                    subject_id=row.id,
+                    idempotency_key=f"{row.id}:{agency.value}:submit",
+                )
+                for agency in Agency
+            ]
+            entries.append(_accepted_entry(row))
+        _INSERT_PARTS.execute(connection, _INSERT_PARTS.bind(dialect, parts))
+        _INSERT_LINES.execute(connection, _INSERT_LINES.bind(dialect, lines))
+        _INSERT_EVENTS.execute(connection, _INSERT_EVENTS.bind(dialect, events))
+        # The messages are due when the declaration was accepted: delivery keeps that order.
+        outbox.ENQUEUE.execute(
+            connection, outbox.bind_messages(dialect, messages, rows[0].created_at)
+        )
+        connection.execute(
+            update(Declaration)
+            .where(col(Declaration.id).in_([r.id for r in rows]))
+            .values(derived=True)
+        )
+        audit.append(session, entries)
+        session.commit()
+    return len(rows)
+
+
+def _accepted_entry(row: Any) -> audit.Entry:
+    return audit.Entry(
+        kind="declaration.accepted",
+        subject_type="declaration",
+        subject_id=row.id,
+        actor=row.declared_by or "system",
+        data={
+            "id": row.id,
+            "ebpCode": row.ebp_code,
+            "ebcCode": row.ebc_code,
+            "payCode": row.pay_code,
+            "logisticsCode": row.logistics_code,
+            "orderNo": row.order_no,
+            "logisticsNo": row.logistics_no,
+            "tradeMode": row.trade_mode,
+            "status": row.status,
+            "cebStatus": row.ceb_status,
+            "dutiableValue": row.dutiable_value,
+            "createdAt": row.created_at,
+            # The documents themselves stay out of the trail (they hold buyers' personal
+            # data); their hash ties the trail to exactly what was declared.
+            "documentsSha256": audit.sha256_hex(audit.canonical(row.documents)),
+        },
+        occurred_at=row.created_at,
+    )
+
+
+def backlog(engine: Engine) -> int:
+    """Declarations accepted whose derived rows are still to be written."""
+    with engine.connect() as connection:
+        count: int = connection.execute(
+            select(func.count()).select_from(Declaration).where(~col(Declaration.derived))
+        ).scalar_one()
+    return count
