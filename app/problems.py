@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Route
+from starlette.routing import Match
 
 from app.errors import DomainError, HttpError, InvalidRequest, NotFound
 from app.request_context import current_request_id
@@ -34,17 +34,27 @@ _HTTP_CODES: dict[int, tuple[str, str, str]] = {
 }
 
 
+# The methods a path may answer, in the order Allow lists them.
+_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+
+
 def allowed_methods(request: Request) -> list[str]:
     """Every method the path answers. Starlette's 405 names only the first route that
-    matched the path, but each method of a path is a route of its own here."""
-    path = request.url.path
-    methods = {
-        method
-        for route in request.app.router.routes
-        if isinstance(route, Route) and route.methods and route.path_regex.fullmatch(path)
-        for method in route.methods
-    }
-    return sorted(methods)
+    matched the path, but each method of a path may be a route of its own here, in the
+    app's routes or in a router included into them (which FastAPI keeps as one route that
+    holds its own): each method is asked of the app's routes as routing would ask it."""
+
+    def answered(method: str) -> bool:
+        probe = {
+            "type": "http",
+            "method": method,
+            "path": request.scope["path"],
+            "root_path": request.scope.get("root_path", ""),
+            "path_params": {},
+        }
+        return any(route.matches(probe)[0] is Match.FULL for route in request.app.router.routes)
+
+    return [method for method in _METHODS if answered(method)]
 
 
 def install_problem_handlers(app: FastAPI) -> None:

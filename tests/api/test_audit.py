@@ -98,7 +98,10 @@ def test_filing_declaring_receipts_and_grading_leave_a_valid_chain(
     with read_session(engine) as session:
         stored = session.get(Declaration, accepted.id)
         assert stored is not None
-        documents = stored.documents
+        documents, stored_value = stored.documents, stored.dutiable_value
+    # The entry is written by the worker from the stored row: the value as stored (at the
+    # column's scale, as every read shows it), equal to the value decided at intake.
+    assert stored_value == accepted.dutiable_value
     assert (accepted_row.subject_id, accepted_row.actor) == (accepted.id, PLATFORM)
     assert accepted_row.data == {
         "id": accepted.id,
@@ -111,7 +114,7 @@ def test_filing_declaring_receipts_and_grading_leave_a_valid_chain(
         "tradeMode": "9610",
         "status": "accepted",
         "cebStatus": 120,
-        "dutiableValue": str(accepted.dutiable_value),
+        "dutiableValue": str(stored_value),
         "createdAt": audit.iso_time(accepted.created_at),
         "documentsSha256": audit.sha256_hex(audit.canonical(documents)),
     }

@@ -13,6 +13,7 @@ from app.errors import Overloaded
 from app.intake.pipeline import IntakePipeline
 from app.store.group_commit import Grouped
 from tests.support.factories import Declarations
+from tests.support.service import bearer_of, settle
 
 PROBLEM = "application/problem+json"
 
@@ -200,8 +201,66 @@ def test_bad_cursor_and_bad_filters_are_problems(filed_client: TestClient) -> No
     assert bad_status.json()["violations"][0]["parameter"] == "status"
 
 
+def test_an_acceptance_reads_back_at_once_and_its_history_follows_from_the_worker(
+    filed_client: TestClient, declarations: Declarations
+) -> None:
+    platform = "3301960001"
+    body = declarations.valid()
+    accepted = declare(filed_client, body, **bearer_of(filed_client, platform))
+    assert accepted.status_code == 202
+    location = accepted.headers["location"]
+    declaration_id = accepted.json()["id"]
+
+    def accepted_entries() -> list[dict[str, Any]]:
+        feed = filed_client.get("/v1/regulator/feed", params={"after": 0, "limit": 1000})
+        assert feed.status_code == 200, feed.text
+        assert feed.json()["items"], "the filings are in the trail already"
+        return [
+            item
+            for item in feed.json()["items"]
+            if item["kind"] == "declaration.accepted" and item["subjectId"] == declaration_id
+        ]
+
+    # Before the worker runs: the declaration itself is there, its agencies all pending;
+    # its history and its audit entry are not written yet.
+    record = filed_client.get(location).json()
+    assert (record["status"], record["cebStatus"]) == ("accepted", 120)
+    assert record["orderNo"] == body["order"]["orderNo"]
+    assert sorted((a["agency"], a["status"]) for a in record["agencies"]) == [
+        ("customs", "pending"),
+        ("forex", "pending"),
+        ("inspection", "pending"),
+        ("tax", "pending"),
+    ]
+    assert filed_client.get(f"{location}/events").json()["items"] == []
+    assert accepted_entries() == []
+
+    assert settle(filed_client) == 1
+
+    # After it: the same declaration, and its first event and audit entry.
+    after = filed_client.get(location).json()
+    assert (after["status"], after["cebStatus"]) == ("accepted", 120)
+    assert sorted((a["agency"], a["status"]) for a in after["agencies"]) == sorted(
+        (a["agency"], a["status"]) for a in record["agencies"]
+    )
+    events = filed_client.get(f"{location}/events").json()["items"]
+    assert [(e["status"], e["cebStatus"]) for e in events] == [("accepted", 120)]
+    (entry,) = accepted_entries()
+    assert entry["actor"] == f"enterprise:{platform}"
+    assert entry["subjectType"] == "declaration"
+    assert (entry["data"]["status"], entry["data"]["orderNo"]) == (
+        "accepted",
+        body["order"]["orderNo"],
+    )
+    # Running the worker again derives nothing twice.
+    assert settle(filed_client) == 0
+    assert len(filed_client.get(f"{location}/events").json()["items"]) == 1
+    assert len(accepted_entries()) == 1
+
+
 def test_events_tell_the_history(filed_client: TestClient, declarations: Declarations) -> None:
     location = declare(filed_client, declarations.valid()).headers["location"]
+    settle(filed_client)
     events = filed_client.get(f"{location}/events").json()
     assert events["nextCursor"] is None
     assert [(e["status"], e["cebStatus"]) for e in events["items"]] == [("accepted", 120)]
@@ -225,6 +284,10 @@ def test_unknown_route_and_wrong_method_are_problems(client: TestClient) -> None
     wrong = client.put("/v1/declarations")
     assert (wrong.status_code, wrong.json()["code"]) == (405, "method_not_allowed")
     assert wrong.headers["content-type"] == PROBLEM
+    # Allow names every method of the path, whichever router holds each.
+    assert wrong.headers["allow"] == "GET, POST"
+    assert client.delete("/v1/enterprises").headers["allow"] == "GET, POST"
+    assert client.post("/healthz").headers["allow"] == "GET"
 
 
 def test_when_too_many_declarations_wait_intake_answers_503_at_once(

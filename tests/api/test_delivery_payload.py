@@ -21,7 +21,7 @@ from app.store.db import read_session
 from app.store.derived import SUBMIT_DECLARATION
 from app.store.models import Declaration, Enterprise
 from tests.support.factories import Declarations
-from tests.support.service import quiet_settings
+from tests.support.service import quiet_settings, settle
 
 
 @pytest.fixture
@@ -34,6 +34,7 @@ def test_a_delivery_carries_each_declaration_as_stored(
 ) -> None:
     for _ in range(3):
         assert filed_client.post("/v1/declarations", json=declarations.valid()).status_code == 202
+    settle(filed_client)
     engine = filed_client.app.state.engine  # type: ignore[attr-defined]
     claimed = outbox.claim_each(engine, {"customs": False, "tax": False}, 100, timedelta(30))
     messages = [m for sent in claimed.values() for m in sent if m.kind == SUBMIT_DECLARATION]

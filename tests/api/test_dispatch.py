@@ -17,6 +17,7 @@ from app.dispatch.dispatcher import Dispatcher
 from app.store import outbox, receipts
 from app.store.derived import SUBMIT_DECLARATION
 from tests.support.factories import Declarations
+from tests.support.service import settle
 
 AGENCIES = ("customs", "inspection", "tax", "forex")
 
@@ -51,6 +52,8 @@ def accepted(filed_client: TestClient, declarations: Declarations) -> list[str]:
         filed_client.post("/v1/declarations", json=declarations.valid()).json()["id"]
         for _ in range(3)
     ]
+    # The worker's first step: their agency rows and outbox messages.
+    assert settle(filed_client) == len(ids)
     return ids
 
 

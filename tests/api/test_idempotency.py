@@ -1,10 +1,13 @@
 """Idempotency-Key on POSTs: replay, reuse with another body, in flight, scope."""
 
+import json
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
+from sqlmodel import col
 
 from app.demo import DEMO_PARTIES as PARTIES
 from app.domain.decision import Candidate, KeyUse, KeyVerdict, Outcome
@@ -14,7 +17,8 @@ from app.intake.pipeline import IntakePipeline, Submission, new_id
 from app.schemas.declaration import DeclarationSet
 from app.store import idempotency
 from app.store import intake as store_intake
-from app.store.db import make_engine, write_session
+from app.store.db import make_engine, read_session, write_session
+from app.store.models import Declaration, IdempotencyRecord
 from app.store.models.types import utcnow
 from tests.support.factories import Declarations
 from tests.support.service import bearer_of
@@ -114,15 +118,71 @@ def test_keys_belong_to_their_caller(filed_client: TestClient, declarations: Dec
     assert first.json()["id"] != second.json()["id"]
 
 
-def test_keys_are_kept_24_hours_then_purged(
+def test_a_keyed_refusal_is_kept_24_hours_then_purged(
     filed_client: TestClient, declarations: Declarations
 ) -> None:
     engine = filed_client.app.state.engine  # type: ignore[attr-defined]
-    filed_client.post(
-        "/v1/declarations", json=declarations.valid(), headers={"Idempotency-Key": "old"}
-    )
+    body = declarations.valid()
+    body["order"]["currency"] = "502"
+    headers = {"Idempotency-Key": "old-refusal"}
+    refused = filed_client.post("/v1/declarations", json=body, headers=headers)
+    assert refused.status_code == 422
     assert idempotency.purge_expired(engine, utcnow() + timedelta(hours=23)) == 0
+    again = filed_client.post("/v1/declarations", json=body, headers=headers)
+    assert again.headers["idempotent-replayed"] == "true"
     assert idempotency.purge_expired(engine, utcnow() + timedelta(hours=24, minutes=1)) == 1
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(IdempotencyRecord)).scalar() == 0
+
+
+def test_a_keyed_acceptance_is_answered_from_its_declaration_for_24_hours(
+    filed_client: TestClient, declarations: Declarations
+) -> None:
+    """Its key is kept on the declaration row, not among the stored answers (which the
+    purge clears): a retry within the key's lifetime replays the acceptance; after it, the
+    key may name a new request."""
+    engine = filed_client.app.state.engine  # type: ignore[attr-defined]
+    body = declarations.valid()
+    headers = {"Idempotency-Key": "old-acceptance"}
+    first = filed_client.post("/v1/declarations", json=body, headers=headers)
+    assert first.status_code == 202
+    assert idempotency.purge_expired(engine, utcnow() + timedelta(hours=24, minutes=1)) == 0
+
+    # Within its lifetime, the declaration answers for the key.
+    again = filed_client.post("/v1/declarations", json=body, headers=headers)
+    assert (again.status_code, again.json()) == (202, first.json())
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.headers["location"] == first.headers["location"]
+    other = filed_client.post("/v1/declarations", json=declarations.valid(), headers=headers)
+    assert (other.status_code, other.json()["code"]) == (422, "idempotency_key_reused")
+
+    # The declaration was made 24 hours and a minute ago: the key's lifetime is over.
+    with write_session(engine) as session:
+        session.execute(
+            update(Declaration)
+            .where(col(Declaration.id) == first.json()["id"])
+            .values(created_at=utcnow() - timedelta(hours=24, minutes=1))
+        )
+        session.commit()
+    renewed = filed_client.post("/v1/declarations", json=declarations.valid(), headers=headers)
+    assert renewed.status_code == 202, renewed.text
+    assert "idempotent-replayed" not in renewed.headers
+    assert renewed.json()["id"] != first.json()["id"]
+    # The key now answers for the new declaration, and the old one no longer holds it.
+    retried = filed_client.post(
+        "/v1/declarations", json=json.loads(renewed.request.content), headers=headers
+    )
+    assert retried.json()["id"] == renewed.json()["id"]
+    assert retried.headers["idempotent-replayed"] == "true"
+    with read_session(engine) as session:
+        old = session.get(Declaration, first.json()["id"])
+        assert old is not None
+        assert (old.idempotency_scope, old.idempotency_key) == (None, None)
+        assert old.status == "accepted"
+    # The first request, sent again with the key, is now another request than the key's.
+    repeated = filed_client.post("/v1/declarations", json=body, headers=headers)
+    assert repeated.status_code == 422
+    assert repeated.json()["code"] == "idempotency_key_reused"
 
 
 def test_an_invalid_key_is_refused(filed_client: TestClient, declarations: Declarations) -> None:

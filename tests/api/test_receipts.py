@@ -16,10 +16,11 @@ import app.store.db
 from app.agencies.signing import sign, signed_headers
 from app.agencies.wire import AgencyName, Receipt, ReceiptStatus
 from app.demo import PRODUCTS
-from app.store import derived, receipts
+from app.store import receipts
 from app.store.group_commit import ReceiptCommitter
 from tests.support.factories import Declarations
 from tests.support.receipts import SECRETS, TAX, clear_everything, receipt, send
+from tests.support.service import settle
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def declared(filed_client: TestClient, declarations: Declarations) -> str:
     assert answer.status_code == 202
     declaration_id: str = answer.json()["id"]
     # The worker writes its agency rows and outbox messages before any agency hears of it.
-    derived.derive_pending(filed_client.app.state.engine)  # type: ignore[attr-defined]
+    settle(filed_client)
     return declaration_id
 
 
@@ -106,6 +107,7 @@ def test_callbacks_that_arrive_together_are_applied_in_one_transaction(
         filed_client.post("/v1/declarations", json=declarations.valid()).json()["id"]
         for _ in range(2)
     )
+    settle(filed_client)  # the agencies hear of them from the worker
     transactions = []
     write_session = app.store.db.write_session
 
@@ -230,6 +232,7 @@ def test_a_rejection_lists_reasons_and_frees_the_quota(
         "/v1/declarations", json=declarations.valid(buyer=buyer, lines=basket)
     )
     assert refused.json()["violations"][0]["code"] == "annual_limit_exceeded"
+    settle(filed_client)  # the agencies hear of them from the worker
 
     reason = {"code": "tax_underdeclared", "message": "declared 10.00, assessed 60.79"}
     send(filed_client, "tax", receipt(ids[0], "tax", "rejected", 2, reasons=[reason], tax=TAX))

@@ -17,11 +17,12 @@ from app.config import Settings
 from app.demo import DEMO_PARTIES
 from app.domain.clearance import Agency
 from app.main import create_app
+from app.store import derived
 from app.store.db import read_session
 from app.store.models import Declaration, Enterprise
 from tests.support.factories import Declarations, register_everywhere
 from tests.support.receipts import clear_everything
-from tests.support.service import ADMIN, LiveServer, bearer_of, quiet_settings
+from tests.support.service import ADMIN, LiveServer, bearer_of, quiet_settings, settle
 
 PLATFORM = DEMO_PARTIES.platform.customs_code
 
@@ -90,10 +91,24 @@ def test_a_regulator_mirrors_the_feed_while_declarations_arrive(
                         return state
                     await asyncio.sleep(0.01)
 
+        async def work(posted: asyncio.Event) -> None:
+            # The worker, deriving in small batches while declarations arrive: their
+            # declaration.accepted entries join the trail as it writes them.
+            while True:
+                finished = posted.is_set()
+                made = await asyncio.to_thread(derived.derive_pending, server.engine, 16)
+                if finished and not made:
+                    return
+                if not made:
+                    await asyncio.sleep(0.01)
+
         async def both() -> dict[str, Any]:
-            done = asyncio.Event()
+            posted, done = asyncio.Event(), asyncio.Event()
             follower = asyncio.create_task(follow(done))
+            worker = asyncio.create_task(work(posted))
             await post_all()
+            posted.set()
+            await worker
             done.set()
             return await follower
 
@@ -103,6 +118,7 @@ def test_a_regulator_mirrors_the_feed_while_declarations_arrive(
             filed = {e.customs_code: e.status for e in session.query(Enterprise)}
     assert state["declarations"] == stored
     assert len(stored) == 120
+    assert derived.backlog(server.engine) == 0
     assert state["filings"] == filed
 
 
@@ -112,6 +128,7 @@ def test_changing_one_byte_of_the_trail_is_named_by_verify(
     customs = regulator_headers(filed_client, "customs")
     for _ in range(3):
         assert filed_client.post("/v1/declarations", json=declarations.valid()).status_code == 202
+    settle(filed_client)
     verified = filed_client.get("/v1/regulator/audit/verify", headers=customs).json()
     assert verified["ok"] is True
     assert verified["checked"] > 5
@@ -187,6 +204,7 @@ def test_stats_and_export_over_http(filed_client: TestClient, declarations: Decl
         filed_client.post("/v1/declarations", json=declarations.valid()).json()["id"]
         for _ in range(4)
     ]
+    settle(filed_client)  # the agencies hear of them from the worker
     clear_everything(filed_client, ids[0])
     figures = filed_client.get("/v1/regulator/stats", headers=tax)
     assert figures.status_code == 200, figures.text

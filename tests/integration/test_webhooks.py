@@ -3,7 +3,7 @@
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -34,6 +34,13 @@ class PushReceiver:
                 self.failures_left -= 1
                 return Response(status_code=503)
         return Response(status_code=204)
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"not {what} after {timeout} s"
+        time.sleep(0.02)
 
 
 @pytest.fixture
@@ -73,6 +80,11 @@ def test_status_changes_are_pushed_signed_and_retried(
             },
         ).json()
         declared = api.post("/v1/declarations", json=declarations.valid()).json()["id"]
+        # The agencies hear of it once the dispatcher has derived it (its first event).
+        wait_until(
+            lambda: bool(api.get(f"/v1/declarations/{declared}/events").json()["items"]),
+            "derived by the dispatcher",
+        )
         send(api, "customs", receipt(declared, "customs", "acknowledged", 1))  # type: ignore[arg-type]
         clear_everything(api, declared)  # type: ignore[arg-type]
 

@@ -39,4 +39,7 @@ def clear_everything(client: TestClient, declaration_id: str) -> None:
         ("tax", "assessed", {"tax": TAX}),
         ("forex", "recorded", {}),
     ):
-        assert send(client, agency, receipt(declaration_id, agency, final, 2, **extra)).is_success
+        answer = send(client, agency, receipt(declaration_id, agency, final, 2, **extra))
+        assert answer.is_success, answer.text
+        # An agency hears of a declaration only once the worker has derived it.
+        assert answer.json()["unknown"] == [], f"{declaration_id} is not derived yet"

@@ -8,9 +8,11 @@ from typing import Any, Self
 
 import uvicorn
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from app.config import Settings
 from app.main import create_app
+from app.store import derived
 
 # The admin key every test service starts with (SW_BOOTSTRAP_ADMIN_KEY).
 ADMIN_KEY = "sw_a_test-admin-key-0123456789abcdefghijklmnop"
@@ -79,3 +81,19 @@ def bearer_of(client: TestClient, customs_code: str) -> dict[str, str]:
     """The Authorization header of a party filed by ``filed_client``."""
     keys: dict[str, str] = client.app.state.enterprise_keys  # type: ignore[attr-defined]
     return {"Authorization": f"Bearer {keys[customs_code]}"}
+
+
+def settle(target: TestClient | Engine) -> int:
+    """Do what the worker does first in every round: write what derives from the
+    declarations accepted so far (agency rows, lines, events, audit entries, outbox
+    messages), for the service of a test client or on an engine. Answers how many
+    declarations it derived."""
+    engine: Engine = (
+        target.app.state.engine  # type: ignore[attr-defined]
+        if isinstance(target, TestClient)
+        else target
+    )
+    total = 0
+    while settled := derived.derive_pending(engine):
+        total += settled
+    return total
