@@ -68,7 +68,7 @@ def admin_key_for_tools(given: str | None) -> str:
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: SW_HOST or 127.0.0.1.")] = None,
     port: Annotated[int | None, typer.Option(help="Default: SW_PORT or 8000.")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
     with_agencies: Annotated[
         bool, typer.Option(help="Also run the four simulated agencies (what `make run` does).")
     ] = False,
@@ -339,17 +339,18 @@ def worker(
 async def run_worker(settings: Settings) -> None:
     from app.dispatch.dispatcher import build_dispatcher
     from app.runtime import tune_gc
-    from app.store.db import make_engine
+    from app.store.db import Checkpointer, make_engine
 
     tune_gc()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, background_checkpoints=True)
     dispatcher, clients = build_dispatcher(engine, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await dispatcher.run(stop)
+        with Checkpointer(engine):
+            await dispatcher.run(stop)
     finally:
         for client in clients:
             await client.aclose()

@@ -38,7 +38,7 @@ from app.schemas.keys import ApiKeyCreate
 from app.schemas.regulator import CreditGradeChange, FilingStatusChange
 from app.schemas.responses import DeclarationBatchRequest
 from app.schemas.webhook import WebhookCreate
-from app.store.db import make_engine
+from app.store.db import Checkpointer, make_engine
 from app.store.group_commit import ReceiptCommitter
 
 DESCRIPTION = """\
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.gc_tuning:
             tune_gc()
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, background_checkpoints=True)
         app.state.engine = engine
         app.state.authenticator = Authenticator(engine, settings)
         app.state.intake = IntakePipeline(
@@ -80,13 +80,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_waiting=settings.intake_queue_limit,
         )
         app.state.receipt_committer = ReceiptCommitter(engine)
-        async with running_dispatcher(engine, settings):
-            try:
-                yield
-            finally:
-                await app.state.intake.close()
-                await app.state.receipt_committer.close()
-                engine.dispose()
+        with Checkpointer(engine):
+            async with running_dispatcher(engine, settings):
+                try:
+                    yield
+                finally:
+                    await app.state.intake.close()
+                    await app.state.receipt_committer.close()
+        engine.dispose()
 
     app = FastAPI(
         title="Single Window",

@@ -3,8 +3,8 @@
 import logging
 import re
 import time
-import uuid
 
+import uuid_utils
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import PayloadTooLarge
@@ -36,7 +36,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _INCOMING_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request_id = incoming if _INCOMING_ID.fullmatch(incoming) else uuid_utils.uuid4().hex
         token = set_request_id(request_id)
         started = time.perf_counter()
         status = 500

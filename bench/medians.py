@@ -35,7 +35,10 @@ def _get(document: Document | None, *path: str) -> Any:
 
 
 def _largest(step: Document) -> float | None:
-    by_role = _get(step, "resources", "peak_rss_mb_by_role") or {}
+    largest = _get(step, "resources", "largest_process_rss_mb")
+    if largest is not None:
+        return float(largest)
+    by_role = _get(step, "resources", "peak_rss_mb_by_role") or {}  # runs from before
     return max(by_role.values(), default=None)
 
 

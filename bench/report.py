@@ -139,7 +139,7 @@ def _print_rates(console: Console, result: DatabaseResult) -> None:
         callbacks = used.cpu_percent_by_role.get("callbacks", 0.0)
         worker = used.cpu_percent_by_role.get("worker", 0.0)
         agencies = used.server_cpu_percent - api - callbacks - worker
-        largest = max(used.peak_rss_mb_by_role.values(), default=0.0)
+        largest = used.largest_process_rss_mb
         table.add_row(
             f"{step.offered_rate:g}" + ("" if step.sustained else " ✗"),
             f"{load.achieved_rps:,.1f}",
@@ -187,7 +187,7 @@ def _print_batches(console: Console, step: BatchStep) -> None:
         _errors(step.load.errors),
         str(step.refused_items),
         f"{step.resources.server_cpu_percent:.0f}",
-        f"{max(step.resources.peak_rss_mb_by_role.values(), default=0.0):,.0f}",
+        f"{step.resources.largest_process_rss_mb:,.0f}",
     )
     console.print(table)
 

@@ -69,6 +69,10 @@ def live_group_members(pgrp: int) -> list[ProcessStat]:
     return [s for s in all_processes() if s.pgrp == pgrp and s.state != "Z"]
 
 
+SERVING_ROLES = ("api", "callbacks")
+KNOWN_ROLES = (*SERVING_ROLES, "worker", "all", "customs", "inspection", "tax", "forex")
+
+
 def role_of(pid: int) -> str:
     """``api``, ``callbacks`` (the API process that takes the agencies' receipts),
     ``worker`` (an outbox worker), an agency's name, or the command name."""
@@ -114,7 +118,8 @@ class ResourceUsage:
     server_cpu_percent: float  # of one core: 100 = one core busy
     cpu_percent_by_role: dict[str, float]  # api, callbacks, worker, customs, …
     server_peak_rss_mb: float  # the whole tree at its largest, over the whole step
-    peak_rss_mb_by_role: dict[str, float]
+    peak_rss_mb_by_role: dict[str, float]  # each role's processes together
+    largest_process_rss_mb: float  # the largest single process at its largest
     generator_cpu_percent: float  # the benchmark's own process
     postgres_cpu_percent: float | None  # every postgres process on the machine
     machine_cpu_percent: float  # of all cores, whoever used them
@@ -126,6 +131,7 @@ class _Sample:
     at: float  # time.monotonic()
     cpu_by_pid: dict[int, float]
     rss_by_role: dict[str, int]
+    largest_process_rss: int
     machine: tuple[int, int]
     own_cpu: float
     postgres_cpu: float  # cumulative, of every postgres process there is or was
@@ -163,10 +169,18 @@ class ResourceSampler:
         processes = all_processes()
         cpu: dict[int, float] = {}
         rss: dict[str, int] = defaultdict(int)
+        largest = 0
         for stat in process_tree(self.server_pid, processes):
-            role = self.roles.setdefault(stat.pid, role_of(stat.pid))
+            role = self.roles.get(stat.pid)
+            if role is None:
+                role = role_of(stat.pid)
+                if role not in KNOWN_ROLES and self.roles.get(stat.ppid) in SERVING_ROLES:
+                    # uvicorn's worker processes serve for the process that started them.
+                    role = self.roles[stat.ppid]
+                self.roles[stat.pid] = role
             cpu[stat.pid] = stat.cpu_seconds
             rss[role] += stat.rss_bytes
+            largest = max(largest, stat.rss_bytes)
         # Backends come and go (the API's pool opens overflow connections): those that
         # exited live on in their parent's reaped-children CPU, so the sum only grows.
         postgres = sum(
@@ -176,7 +190,13 @@ class ResourceSampler:
         )
         times = os.times()
         return _Sample(
-            time.monotonic(), cpu, dict(rss), machine_ticks(), times.user + times.system, postgres
+            time.monotonic(),
+            cpu,
+            dict(rss),
+            largest,
+            machine_ticks(),
+            times.user + times.system,
+            postgres,
         )
 
     def usage(self, window: tuple[float, float] | None = None) -> ResourceUsage:
@@ -204,6 +224,7 @@ class ResourceSampler:
             cpu_percent_by_role={r: _percent(c, seconds) for r, c in sorted(cpu_by_role.items())},
             server_peak_rss_mb=_mb(max(sum(s.rss_by_role.values()) for s in self.samples)),
             peak_rss_mb_by_role={r: _mb(b) for r, b in sorted(peak_by_role.items())},
+            largest_process_rss_mb=_mb(max(s.largest_process_rss for s in self.samples)),
             generator_cpu_percent=_percent(last.own_cpu - first.own_cpu, seconds),
             postgres_cpu_percent=_percent(postgres, seconds) if self.postgres else None,
             machine_cpu_percent=round(100 * busy / total, 1) if total else 0.0,

@@ -119,6 +119,11 @@ class Decision:
     quota_charge: int = 0
 
 
+def quota_charge(ds: DeclarationSet) -> int:
+    """What accepting a declaration charges to its buyer's annual quota, in quota units."""
+    return to_quota_units(rules.dutiable_value(ds))
+
+
 def decide(candidates: Sequence[Candidate], facts: Facts, now: datetime) -> list[Decision]:
     """Decide each candidate in order, the earlier ones of the group counting."""
     year = rules.china_year(now)
@@ -159,7 +164,7 @@ def decide(candidates: Sequence[Candidate], facts: Facts, now: datetime) -> list
         if found:
             decisions.append(Decision(Outcome.REFUSED, found))
             continue
-        charge = to_quota_units(rules.dutiable_value(ds))
+        charge = quota_charge(ds)
         orders[order_key] = candidate.id  # a later item of the group is its duplicate
         waybills_taken.add(waybill)
         used[buyer] = used.get(buyer, 0) + charge

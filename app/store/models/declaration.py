@@ -36,7 +36,6 @@ class Declaration(SQLModel, table=True):
             "dutiable_value",
             "tax_total",
         ),
-        Index("ix_declarations_buyer", "buyer_id_number"),
         Index("ux_declarations_idempotency", "idempotency_scope", "idempotency_key", unique=True),
         # The declarations whose derived rows the worker has still to write.
         Index(
