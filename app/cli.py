@@ -68,7 +68,10 @@ def admin_key_for_tools(given: str | None) -> str:
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: SW_HOST or 127.0.0.1.")] = None,
     port: Annotated[int | None, typer.Option(help="Default: SW_PORT or 8000.")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="API processes (default: SW_API_WORKERS, else one per core)."),
+    ] = None,
     with_agencies: Annotated[
         bool, typer.Option(help="Also run the four simulated agencies (what `make run` does).")
     ] = False,
@@ -107,6 +110,7 @@ def serve(
     settings = get_settings()
     configure_logging(settings.log_level)
     host, port = host or settings.host, port or settings.port
+    workers = workers or settings.api_workers or os.cpu_count() or 1
     callback_port = settings.callback_port if callback_port is None else callback_port
     if callback_port == port:
         raise typer.BadParameter(
@@ -249,7 +253,8 @@ class CallbackReplica:
             [
                 *command,
                 *("--host", self.host, "--port", str(self.port)),
-                *("--callback-port", "0", "--dispatch-workers", "0", "--exit-with-parent"),
+                *("--workers", "1", "--callback-port", "0", "--dispatch-workers", "0"),
+                "--exit-with-parent",
             ],
             env=os.environ | {"SW_DISPATCHER_ENABLED": "false"},
         )

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     # Single declarations waiting to be decided beyond which intake answers 503
     # `overloaded` at once: a bounded wait and bounded memory rather than timeouts.
     intake_queue_limit: int = Field(default=2000, gt=0)
+    # About one response in this many closes its connection, so that clients' kept-alive
+    # connections spread over the API processes (app.middleware); 0: never.
+    connection_recycle_every: int = Field(default=50, ge=0)
+    # API processes `serve` starts (default: one per CPU core).
+    api_workers: int | None = Field(default=None, ge=1)
     # A batch carries up to 100 declarations.
     max_batch_body_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
     page_size_default: int = Field(default=50, gt=0)
@@ -51,8 +56,9 @@ class Settings(BaseSettings):
     dispatcher_enabled: bool = True
     dispatch_batch_size: int = Field(default=100, ge=1, le=100)
     # Declarations whose derived rows (agency rows, lines, events, audit entries, outbox
-    # messages) one worker round writes.
-    derive_batch_size: int = Field(default=200, ge=1)
+    # messages) one worker transaction writes: on SQLite intake waits while it does, so
+    # a few dozen (about 20 ms), not hundreds.
+    derive_batch_size: int = Field(default=40, ge=1)
     # While declarations arrive faster than this a second, the worker defers its rounds
     # to intake, for at most worker_max_defer_seconds at a stretch (app.dispatch.pacing).
     worker_yield_above: float = Field(default=800, gt=0)

@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             key_ttl=timedelta(hours=settings.idempotency_ttl_hours),
             max_waiting=settings.intake_queue_limit,
         )
+        app.state.intake.prepare()
         app.state.receipt_committer = ReceiptCommitter(engine)
         with Checkpointer(engine):
             async with running_dispatcher(engine, settings):
@@ -113,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.max_body_bytes,
         larger={"/v1/declarations/batch": settings.max_batch_body_bytes},
     )
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, recycle_every=settings.connection_recycle_every)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -119,6 +119,19 @@ class Dispatcher:
                     await asyncio.wait_for(stop.wait(), pause)
         log.info("dispatcher stopped")
 
+    async def _derive(self) -> int:
+        """Derive enough declarations for a round's deliveries, a few dozen per
+        transaction (intake waits for the writer while one runs on SQLite)."""
+        made = 0
+        chunk = self.settings.derive_batch_size
+        while made < self.settings.dispatch_batch_size:
+            count = await asyncio.to_thread(derived.derive_pending, self.engine, chunk)
+            self.pacing.note_derived(count)
+            made += count
+            if count < chunk:
+                break
+        return made
+
     async def tick(self) -> int:
         """Deliver one batch to each destination with messages due; answers how many.
 
@@ -126,10 +139,7 @@ class Dispatcher:
         the agencies acknowledged: a round costs the same few transactions whatever the
         number of destinations. First, what derives from the declarations accepted
         since the last round is written, their outbox messages among it."""
-        made = await asyncio.to_thread(
-            derived.derive_pending, self.engine, self.settings.derive_batch_size
-        )
-        self.pacing.note_derived(made)
+        made = await self._derive()
         destinations = await asyncio.to_thread(outbox.due_destinations, self.engine)
         if not destinations:
             return made

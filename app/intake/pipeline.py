@@ -12,14 +12,15 @@ import asyncio
 import contextvars
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 import uuid_utils
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from app.domain import decision, rules
 from app.domain.clearance import CEB_STATUS, ClearanceStatus
@@ -27,7 +28,7 @@ from app.domain.decision import Candidate, Decision, Outcome
 from app.domain.violations import RuleViolation
 from app.store import audit
 from app.store import intake as store
-from app.store.db import read_session, write_session
+from app.store.db import SessionFactory, read_session, sqlite_writer_turn, write_session
 from app.store.group_commit import Grouped
 from app.store.idempotency import StoredAnswer
 from app.store.models.types import utcnow
@@ -129,7 +130,7 @@ class IntakePipeline:
         self.engine = engine
         self.key_ttl = key_ttl
         self._groups: Grouped[Submission, ItemResult] = Grouped(
-            partial(self.decide_and_write),
+            self._write,
             max_group=max_group,
             name="intake",
             max_waiting=max_waiting,
@@ -152,7 +153,7 @@ class IntakePipeline:
 
     async def declare_batch(self, submissions: Sequence[Submission]) -> list[ItemResult]:
         """Decide a batch as one group."""
-        return await asyncio.to_thread(self.decide_and_write, list(submissions))
+        return await self._write(list(submissions))
 
     async def validate(self, candidate: Candidate) -> list[RuleViolation]:
         """Every check of an intake, storing nothing."""
@@ -161,34 +162,78 @@ class IntakePipeline:
     async def close(self) -> None:
         await self._groups.close()
 
+    def prepare(self) -> None:
+        """Ready the statements before the first declaration (at startup)."""
+        try:
+            with self.engine.connect() as connection:
+                store.prepare(connection, utcnow(), self.key_ttl)
+        except SQLAlchemyError:  # e.g. not migrated yet: /readyz says so
+            log.warning("the intake statements could not be prepared", exc_info=True)
+
     # -- the steps -----------------------------------------------------------------------
 
     def _validate(self, candidate: Candidate) -> list[RuleViolation]:
         now = utcnow()
         with read_session(self.engine) as session:
-            facts = store.read_facts(session.connection(), [candidate], now, self.key_ttl)
+            facts, _ = store.read_facts(session.connection(), [candidate], now, self.key_ttl)
         (d,) = decision.decide([Candidate(candidate.documents, candidate.found)], facts, now)
         return list(d.violations)
 
-    def decide_and_write(self, group: list[Submission]) -> list[ItemResult]:
-        """Decide a group and store it in one transaction; after lost races, the group
-        again, then its items one by one."""
+    def decide_and_write(
+        self, group: list[Submission], sessions: SessionFactory | None = None
+    ) -> list[ItemResult]:
+        """Decide a group and store it in one transaction (``sessions``: where to write;
+        by default a writer's session of its own); after lost races, the group again, then
+        its items one by one."""
+        now = utcnow()
+        return self._write_group(
+            group, now, self._drafts(group, now), sessions or self._own_sessions
+        )
+
+    async def _write(self, group: list[Submission]) -> list[ItemResult]:
+        """A group, written in a thread, or on SQLite on the loop in the writer's turn
+        (``sqlite_writer_turn``); its rows are made and bound before that turn."""
+        if self.engine.dialect.name != "sqlite":
+            return await asyncio.to_thread(self.decide_and_write, group)
+        now = utcnow()
+        drafts = self._drafts(group, now)
+        async with sqlite_writer_turn(self.engine) as sessions:
+            return self._write_group(group, now, drafts, sessions)
+
+    def _own_sessions(self) -> AbstractContextManager[Session]:
+        return write_session(self.engine, urgent=True)
+
+    def _write_group(
+        self,
+        group: list[Submission],
+        now: datetime,
+        drafts: list["_Draft | None"],
+        sessions: SessionFactory,
+    ) -> list[ItemResult]:
         for _ in range(GROUP_ATTEMPTS):
             try:
-                return self._decide_and_write(group)
+                return self._decide_and_write(group, now, drafts, sessions)
             except (store.RaceLost, IntegrityError) as lost:
                 log.info("intake group of %d lost a race (%s); deciding it again", len(group), lost)
         if len(group) == 1:
-            return self._decide_and_write(group)
-        return [result for item in group for result in self.decide_and_write([item])]
+            return self._decide_and_write(group, now, drafts, sessions)
+        return [
+            result
+            for item, draft in zip(group, drafts, strict=True)
+            for result in self._write_group([item], now, [draft], sessions)
+        ]
 
-    def _decide_and_write(self, group: list[Submission]) -> list[ItemResult]:
-        now = utcnow()
+    def _decide_and_write(
+        self,
+        group: list[Submission],
+        now: datetime,
+        drafts: list["_Draft | None"],
+        sessions: SessionFactory,
+    ) -> list[ItemResult]:
         candidates = [s.candidate for s in group]
-        drafts = self._drafts(group, now)
-        with write_session(self.engine, urgent=True) as session:
+        with sessions() as session:
             connection = session.connection()
-            facts = store.read_facts(connection, candidates, now, self.key_ttl)
+            facts, ended_keys = store.read_facts(connection, candidates, now, self.key_ttl)
             decisions = decision.decide(candidates, facts, now)
             results = [ItemResult(d) for d in decisions]
             writes = store.Writes(accepted=[], refused=[], answers=[])
@@ -202,7 +247,7 @@ class IntakePipeline:
                     bound.append(draft.bound)
                 else:
                     self._gather(connection, submission, result, writes)
-            trail = store.write(connection, writes, now, self.key_ttl, bound)
+            trail = store.write(connection, writes, now, self.key_ttl, bound, ended_keys)
             audit.append(session, trail)
             session.commit()
         return results

@@ -10,8 +10,7 @@ as a batch is. Under light load a group is one request, so nothing waits for com
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
 from sqlalchemy import Engine
@@ -28,12 +27,12 @@ Result = TypeVar("Result")
 
 class Grouped(Generic[Item, Result]):
     """Items handed in one at a time and handled in groups, in arrival order, by
-    ``handle`` (in a worker thread): one result per item, in order, or the exception that
-    item's caller is to get."""
+    ``handle``: one result per item, in order, or the exception that item's caller is to
+    get."""
 
     def __init__(
         self,
-        handle: Callable[[list[Item]], Sequence[Result | Exception]],
+        handle: Callable[[list[Item]], Awaitable[Sequence[Result | Exception]]],
         *,
         max_group: int,
         name: str,
@@ -69,7 +68,7 @@ class Grouped(Generic[Item, Result]):
         if not live:
             return
         try:
-            results = await asyncio.to_thread(self.handle, [item for item, _ in live])
+            results = await self.handle([item for item, _ in live])
         except Exception as error:  # every caller gets the failure, none is left waiting
             log.exception("%s: a group of %d failed", self.name, len(live))
             for _, future in live:
@@ -116,10 +115,17 @@ class ReceiptCommitter:
 
     def __init__(self, engine: Engine, max_group: int = 16) -> None:
         self._groups: Grouped[Sequence[Receipt], receipts.ReceiptOutcome] = Grouped(
-            partial(_apply_group, engine),
+            self._apply_group,
             max_group=max_group,
             name="receipt-commit",
         )
+
+        self.engine = engine
+
+    async def _apply_group(
+        self, group: list[Sequence[Receipt]]
+    ) -> list[receipts.ReceiptOutcome | Exception]:
+        return await asyncio.to_thread(_apply_group, self.engine, group)
 
     async def apply(self, batch: Sequence[Receipt]) -> receipts.ReceiptOutcome:
         return await self._groups.submit(batch)

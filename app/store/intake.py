@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
     Dialect,
     String,
     bindparam,
+    case,
     cast,
     delete,
     literal,
@@ -127,8 +128,17 @@ def _expanding(name: str) -> Any:
     return bindparam(name, expanding=True)
 
 
+_LIVE, _ENDED = "live", "ended"
+
+
+def _lifetime(within: Any) -> Any:
+    """Whether a key is within its lifetime: one that has ended is still read, so that
+    the write frees it only when there is one."""
+    return _text(case((within, literal(_LIVE, _TEXT)), else_=literal(_ENDED, _TEXT)))
+
+
 # One statement, one round trip: every fact a group is decided on, as rows of
-# (kind, a, b, c, d). Pairs are looked up as "first IN (…) AND second IN (…)", which both
+# (kind, a, b, c, d, e). Pairs are looked up as "first IN (…) AND second IN (…)", which both
 # databases answer from the two-column key; the few extra combinations are dropped after.
 _FACTS = union_all(
     select(
@@ -137,12 +147,14 @@ _FACTS = union_all(
         _text(col(Enterprise.roles)).label("b"),
         _text(col(Enterprise.status)).label("c"),
         _text(null()).label("d"),
+        _text(null()).label("e"),
     ).where(col(Enterprise.customs_code).in_(_expanding("codes"))),
     select(
         _kind("order"),
         _text(col(Declaration.ebp_code)),
         _text(col(Declaration.order_no)),
         _text(col(Declaration.id)),
+        _text(null()),
         _text(null()),
     ).where(
         col(Declaration.ebp_code).in_(_expanding("platforms")),
@@ -154,6 +166,7 @@ _FACTS = union_all(
         _text(col(BuyerQuota.used)),
         _text(null()),
         _text(null()),
+        _text(null()),
     ).where(
         col(BuyerQuota.buyer_id_number).in_(_expanding("buyers")),
         col(BuyerQuota.year) == bindparam("year"),
@@ -162,6 +175,7 @@ _FACTS = union_all(
         _kind("waybill"),
         _text(col(Waybill.logistics_code)),
         _text(col(Waybill.logistics_no)),
+        _text(null()),
         _text(null()),
         _text(null()),
     ).where(
@@ -175,10 +189,10 @@ _FACTS = union_all(
         _text(col(Declaration.idempotency_key)),
         _text(col(Declaration.idempotency_fingerprint)),
         _text(col(Declaration.id)),
+        _lifetime(col(Declaration.created_at) > bindparam("key_cutoff", type_=UTCDateTime)),
     ).where(
         col(Declaration.idempotency_scope).in_(_expanding("scopes")),
         col(Declaration.idempotency_key).in_(_expanding("keys")),
-        col(Declaration.created_at) > bindparam("key_cutoff", type_=UTCDateTime),
     ),
     select(
         _kind("stored_key"),
@@ -186,12 +200,18 @@ _FACTS = union_all(
         _text(col(IdempotencyRecord.key)),
         _text(col(IdempotencyRecord.fingerprint)),
         _text(col(IdempotencyRecord.state)),
+        _lifetime(col(IdempotencyRecord.expires_at) > bindparam("now", type_=UTCDateTime)),
     ).where(
         col(IdempotencyRecord.scope).in_(_expanding("scopes")),
         col(IdempotencyRecord.key).in_(_expanding("keys")),
-        col(IdempotencyRecord.expires_at) > bindparam("now", type_=UTCDateTime),
     ),
 )
+
+
+class Read(NamedTuple):
+    facts: decision.Facts
+    # Keys of the group whose lifetime ended but are still on record: the write frees them.
+    ended_keys: frozenset[tuple[str, str]]
 
 
 def read_facts(
@@ -199,7 +219,7 @@ def read_facts(
     candidates: Sequence[decision.Candidate],
     now: datetime,
     key_ttl: timedelta,
-) -> decision.Facts:
+) -> Read:
     """The facts the candidates are decided on, in one statement."""
     parsed = [c.documents for c in candidates if c.documents is not None]
     keys = [c.key for c in candidates if c.key is not None]
@@ -211,6 +231,7 @@ def read_facts(
     quota: dict[str, int] = {}
     waybills: dict[tuple[str, str], datetime] = {}
     known_keys: dict[tuple[str, str], decision.KeyRecord] = {}
+    ended: set[tuple[str, str]] = set()
     rows = connection.execute(
         _FACTS,
         {
@@ -228,7 +249,7 @@ def read_facts(
             "now": now,
         },
     )
-    for kind, a, b, c, d in rows:
+    for kind, a, b, c, d, e in rows:
         if kind == "filing":
             filings[a] = rules.FilingFacts(frozenset(b.split()), c)
         elif kind == "order" and (a, b) in order_keys:
@@ -237,11 +258,15 @@ def read_facts(
             quota[a] = int(b)
         elif kind == "waybill" and (a, b) in waybill_keys:
             waybills[(a, b)] = now  # used within the reuse period
-        elif kind == "declared_key" and (a, b) in key_pairs:
+        elif (a, b) not in key_pairs:
+            continue
+        elif e == _ENDED:
+            ended.add((a, b))
+        elif kind == "declared_key":
             known_keys[(a, b)] = decision.KeyRecord(c, declaration_id=d)
-        elif kind == "stored_key" and (a, b) in key_pairs:
+        elif kind == "stored_key":
             known_keys.setdefault((a, b), decision.KeyRecord(c, answered=d == COMPLETED))
-    return decision.Facts(filings, orders, quota, waybills, known_keys)
+    return Read(decision.Facts(filings, orders, quota, waybills, known_keys), frozenset(ended))
 
 
 # -- writing what was decided -----------------------------------------------------------
@@ -387,6 +412,7 @@ def write(
     now: datetime,
     key_ttl: timedelta,
     bound: Sequence[Any] | None = None,
+    ended_keys: frozenset[tuple[str, str]] | None = None,
 ) -> list[audit.Entry]:
     """Store a group's decisions; raises ``RaceLost`` when a concurrent transaction took
     a waybill or a buyer's quota first. ``bound``: the accepted rows already bound.
@@ -394,7 +420,12 @@ def write(
     dialect = connection.dialect.name
     accepted = writes.accepted
     if accepted:
-        keyed = [d for d in accepted if d.idempotency_key is not None]
+        keyed = [
+            d
+            for d in accepted
+            if d.idempotency_key is not None
+            and (ended_keys is None or (d.idempotency_scope, d.idempotency_key) in ended_keys)
+        ]
         if keyed:
             params = [
                 {
@@ -483,6 +514,20 @@ def write(
         if stored != len(writes.answers):
             raise RaceLost("an Idempotency-Key was taken by another transaction")
     return insert_refusals(connection, writes.refused, now)
+
+
+def prepare(connection: Connection, now: datetime, key_ttl: timedelta) -> None:
+    """Compile the intake's statements before the first declaration arrives (a process's
+    first groups otherwise held the writer several times longer than the next ones)."""
+    read_facts(connection, [], now, key_ttl)
+    for prepared in (
+        INSERT_DECLARATIONS,
+        _CLAIM_WAYBILLS[connection.dialect.name],
+        _CHARGE_QUOTAS[connection.dialect.name],
+        _STORE_ANSWERS[connection.dialect.name],
+    ):
+        prepared.bind(connection.dialect, [])
+    connection.rollback()
 
 
 def insert_refusals(

@@ -322,7 +322,10 @@ def test_a_full_queue_refuses_the_next_item_and_decides_the_waiting_ones() -> No
         return [item * 10 for item in items]
 
     async def scenario() -> None:
-        groups: Grouped[int, int] = Grouped(handle, max_group=1, name="test", max_waiting=1)
+        async def in_thread(items: list[int]) -> list[int | Exception]:
+            return await asyncio.to_thread(handle, items)
+
+        groups: Grouped[int, int] = Grouped(in_thread, max_group=1, name="test", max_waiting=1)
         first = asyncio.create_task(groups.submit(1))  # taken at once: being decided
         await asyncio.sleep(0.05)
         second = asyncio.create_task(groups.submit(2))  # waits: the queue is full
