@@ -128,7 +128,7 @@ def serve(
 
     def run_api() -> None:
         uvicorn.run(
-            "app.main:create_app",
+            "app.main:serve_app",
             factory=True,
             host=host,
             port=port,

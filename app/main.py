@@ -208,6 +208,14 @@ def _errors_as_problems(spec: dict[str, Any]) -> None:
         schemas.pop(unused, None)
 
 
+def serve_app() -> FastAPI:
+    """The app as ``singlewindow serve`` runs it, in each of its processes: the log
+    configured as in the process that started them."""
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)
+
+
 def configure_logging(level: str) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())

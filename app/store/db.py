@@ -77,6 +77,10 @@ WAL_SIZE_LIMIT = 64 * 1024 * 1024
 CHECKPOINT_INTERVAL_SECONDS = 0.5
 # A log this long (pages of 4 KiB) is copied in full and started over.
 RESTART_LOG_PAGES = 4096
+# Passes beside the writers before the rest is copied in the writer's turn, and what
+# may be left for that turn (a few milliseconds' copying).
+CATCH_UP_PASSES = 8
+CATCH_UP_PAGES = 256
 
 
 class Checkpointer:
@@ -122,12 +126,19 @@ class Checkpointer:
     def checkpoint(self) -> None:
         if self.engine.dialect.name != "sqlite":
             return
-        # First while writers go on: most of the log is copied and synced meanwhile.
-        _, logged, _ = self._passive()
-        if logged < RESTART_LOG_PAGES:
+        # While writers go on: the log is copied and synced, then what they wrote
+        # meanwhile, until nothing is left (the next writer then starts the log over) or
+        # only a little.
+        _, logged, copied = self._passive()
+        for _ in range(CATCH_UP_PASSES):
+            if logged == copied or logged - copied <= CATCH_UP_PAGES:
+                break
+            _, logged, copied = self._passive()
+        if logged == copied or logged < RESTART_LOG_PAGES:
             return
-        # Then between two writers' turns: what they wrote meanwhile, so that the log is
-        # copied in full and the next writer starts it over instead of making it longer.
+        # A long log with a little left: that little between two writers' turns, so that
+        # the log is copied in full and the next writer starts it over instead of making
+        # it longer.
         with _writer_turn(self.engine)():
             self._passive()
 
