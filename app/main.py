@@ -31,7 +31,7 @@ from app.routers import (
     regulator,
     webhooks,
 )
-from app.runtime import tune_gc
+from app.runtime import die_with_supervisor, tune_gc
 from app.schemas.declaration import DeclarationSet
 from app.schemas.enterprise import EnterpriseCreate
 from app.schemas.keys import ApiKeyCreate
@@ -210,7 +210,8 @@ def _errors_as_problems(spec: dict[str, Any]) -> None:
 
 def serve_app() -> FastAPI:
     """The app as ``singlewindow serve`` runs it, in each of its processes: the log
-    configured as in the process that started them."""
+    configured as in the process that started them, and none outliving it."""
+    die_with_supervisor()
     settings = get_settings()
     configure_logging(settings.log_level)
     return create_app(settings)

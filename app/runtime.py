@@ -1,6 +1,8 @@
 """Settings of the Python runtime for the long-running processes, and their lifetime."""
 
+import ctypes
 import gc
+import multiprocessing
 import os
 import signal
 import sys
@@ -48,3 +50,21 @@ def exit_with_parent() -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_supervisor() -> None:
+    """In a process a supervisor started (uvicorn's workers): be killed at once when the
+    supervisor dies. The workers share its listening socket; had they outlived a
+    supervisor that was killed, its restart could not bind the port they still hold."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    if sys.platform != "linux":
+        exit_with_parent()
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent.pid:  # it died before we asked
+        os._exit(1)
