@@ -82,6 +82,7 @@ class Dispatcher:
         )
         self.lease = timedelta(seconds=settings.dispatch_lease_seconds)
         self._last_reconcile = 0.0
+        self._arrivals_since: datetime | None = None
         self.pacing = Pacing(
             yield_above=settings.worker_yield_above,
             max_defer=settings.worker_max_defer_seconds,
@@ -91,8 +92,7 @@ class Dispatcher:
         log.info("dispatcher started")
         while not stop.is_set():
             try:
-                backlog = await asyncio.to_thread(derived.backlog, self.engine)
-                if self.pacing.defer(backlog):
+                if self.pacing.defer(*await self._arrivals()):
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), self.settings.dispatch_idle_seconds)
                     continue
@@ -119,6 +119,15 @@ class Dispatcher:
                     await asyncio.wait_for(stop.wait(), pause)
         log.info("dispatcher stopped")
 
+    async def _arrivals(self) -> tuple[int, float]:
+        """The declarations accepted since the last call, and the seconds since."""
+        since, until = self._arrivals_since, utcnow()
+        self._arrivals_since = until
+        if since is None:
+            return 0, 0.0
+        count = await asyncio.to_thread(derived.arrivals, self.engine, since, until)
+        return count, (until - since).total_seconds()
+
     async def _derive(self) -> int:
         """Derive enough declarations for a round's deliveries, a few dozen per
         transaction (intake waits for the writer while one runs on SQLite)."""
@@ -126,7 +135,6 @@ class Dispatcher:
         chunk = self.settings.derive_batch_size
         while made < self.settings.dispatch_batch_size:
             count = await asyncio.to_thread(derived.derive_pending, self.engine, chunk)
-            self.pacing.note_derived(count)
             made += count
             if count < chunk:
                 break

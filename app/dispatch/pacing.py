@@ -5,8 +5,7 @@ to the agencies, applying what they answer) can wait a minute without anyone wai
 it. While declarations arrive faster than ``yield_above`` a second, the worker defers its
 rounds, for at most ``max_defer`` seconds at a stretch; after that it runs one round a
 second, so that a peak that never ends still drains. The arrival rate is read from the
-store: the declarations still to be derived now, less those before, plus those the
-worker derived in between."""
+store: the declarations accepted since the last round, over the time since."""
 
 import time
 from dataclasses import dataclass, field
@@ -18,22 +17,15 @@ class Pacing:
     max_defer: float  # seconds
     paced_every: float = 1.0  # seconds between rounds once deferring ran out
     rate: float = 0.0  # the last arrival rate measured
-    _backlog: int | None = None
-    _at: float = 0.0
-    _derived: int = 0
     _deferring_since: float | None = None
     _last_round: float = field(default=0.0)
 
-    def note_derived(self, count: int) -> None:
-        self._derived += count
-
-    def defer(self, backlog: int, now: float | None = None) -> bool:
-        """Whether to skip this round, given the declarations still to be derived."""
+    def defer(self, arrived: int, seconds: float, now: float | None = None) -> bool:
+        """Whether to skip this round, given the declarations accepted in the last
+        ``seconds``."""
         now = time.monotonic() if now is None else now
-        if self._backlog is not None and now > self._at:
-            arrived = backlog - self._backlog + self._derived
-            self.rate = max(0.0, arrived / (now - self._at))
-        self._backlog, self._at, self._derived = backlog, now, 0
+        if seconds > 0:
+            self.rate = arrived / seconds
         if self.rate <= self.yield_above:
             self._deferring_since = None
             return False

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, Select, func, select, text, update
 from sqlmodel import col
 
 from app.domain.clearance import Agency, AgencyStatus
@@ -32,6 +32,11 @@ _INSERT_EVENTS = bound_rows.insert_into(
     DeclarationEvent.__table__,  # type: ignore[attr-defined]
     ("declaration_id", "status", "ceb_status", "agency", "note", "created_at"),
 )
+# Worded as the partial index ix_declarations_underived is: SQLite uses a partial index
+# only for the condition it was made with, and SQLAlchemy writes ``derived = 0`` there,
+# which made every round scan past all the declarations derived before (measured: 40 %
+# of the worker's time with 90,000 declarations).
+_UNDERIVED = text("NOT declarations.derived")
 _PENDING_COLUMNS = (
     col(Declaration.id),
     col(Declaration.ebp_code),
@@ -50,13 +55,18 @@ _PENDING_COLUMNS = (
 )
 
 
-def _pending(connection: Connection, limit: int) -> Sequence[Any]:
-    query = (
+def pending_query(limit: int) -> Select[Any]:
+    """The oldest ``limit`` declarations still to derive."""
+    return (
         select(*_PENDING_COLUMNS)
-        .where(~col(Declaration.derived))
+        .where(_UNDERIVED)
         .order_by(col(Declaration.created_at), col(Declaration.id))
         .limit(limit)
     )
+
+
+def _pending(connection: Connection, limit: int) -> Sequence[Any]:
+    query = pending_query(limit)
     if connection.dialect.name == "postgresql":
         # Several workers take different declarations.
         query = query.with_for_update(skip_locked=True)
@@ -171,6 +181,22 @@ def backlog(engine: Engine) -> int:
     """Declarations accepted whose derived rows are still to be written."""
     with engine.connect() as connection:
         count: int = connection.execute(
-            select(func.count()).select_from(Declaration).where(~col(Declaration.derived))
+            select(func.count()).select_from(Declaration).where(_UNDERIVED)
         ).scalar_one()
+    return count
+
+
+def arrivals_query(since: datetime, until: datetime) -> Select[int]:
+    return (
+        select(func.count())
+        .select_from(Declaration)
+        .where(col(Declaration.created_at) >= since, col(Declaration.created_at) < until)
+    )
+
+
+def arrivals(engine: Engine, since: datetime, until: datetime) -> int:
+    """Declarations accepted in [since, until): the arrival rate the worker paces itself
+    by, read from the index by time whatever the backlog."""
+    with engine.connect() as connection:
+        count: int = connection.execute(arrivals_query(since, until)).scalar_one()
     return count
