@@ -6,6 +6,8 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.domain import webhook_targets
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SW_", env_file=".env", extra="ignore")
@@ -48,6 +50,12 @@ class Settings(BaseSettings):
     tax_secret: str = "dev-tax-secret"
     forex_secret: str = "dev-forex-secret"
 
+    # Webhook endpoints: hosts that pushes may reach although they are not public,
+    # comma-separated, each matched case-insensitively against the host exactly as the
+    # URL writes it (``localhost``, ``127.0.0.1``, ``[::1]``, ``hooks.internal``).
+    # Empty (the default): only public addresses (app.domain.webhook_targets).
+    webhook_allowed_hosts: str = ""
+
     # Long-running processes (`serve`, `worker`) set it: see app.runtime.tune_gc.
     gc_tuning: bool = False
 
@@ -55,6 +63,8 @@ class Settings(BaseSettings):
     # (then `singlewindow worker` processes do the delivering).
     dispatcher_enabled: bool = True
     dispatch_batch_size: int = Field(default=100, ge=1, le=100)
+    # Batches sent to each agency at once in a round.
+    dispatch_parallel_batches: int = Field(default=4, ge=1, le=16)
     # Declarations whose derived rows (agency rows, lines, events, audit entries, outbox
     # messages) one worker transaction writes: on SQLite intake waits while it does, so
     # a few dozen (about 20 ms), not hundreds.
@@ -116,6 +126,9 @@ class Settings(BaseSettings):
     def agency_secret(self, agency: str) -> str:
         secret: str = getattr(self, f"{agency}_secret")
         return secret
+
+    def webhook_hosts_allowed(self) -> frozenset[str]:
+        return webhook_targets.allowed_hosts(self.webhook_allowed_hosts)
 
 
 @lru_cache

@@ -90,6 +90,24 @@ class WebhookNotFound(NotFound):
     title_zh = "推送地址不存在"
 
 
+class WebhookUrlForbidden(DomainError):
+    """Pushes may not go to the URL given (app.domain.webhook_targets)."""
+
+    status = 422
+    code = "webhook_url_forbidden"
+    title = "Pushes may not go to this URL"
+    title_zh = "推送地址不被允许"
+
+    def __init__(self, reason: str, reason_zh: str) -> None:
+        super().__init__(
+            f"url: {reason}.",
+            f"url：{reason_zh}。",
+            violations=[
+                _violation_body(RuleViolation(self.code, "/url", reason, reason_zh)),
+            ],
+        )
+
+
 class InvalidSignature(DomainError):
     status = 401
     code = "invalid_signature"
@@ -161,6 +179,13 @@ class PayloadTooLarge(DomainError):
     code = "payload_too_large"
     title = "The request body is too large"
     title_zh = "请求体过大"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+    title = "Unsupported media type"
+    title_zh = "不支持的媒体类型"
 
 
 class HttpError(DomainError):

@@ -27,7 +27,7 @@ from app.agencies.client import (
     classify,
     timeouts,
 )
-from app.agencies.signing import signed_headers
+from app.agencies.signing import webhook_headers
 from app.agencies.wire import (
     AgencyName,
     FilingBatch,
@@ -38,6 +38,8 @@ from app.agencies.wire import (
 from app.config import Settings
 from app.dispatch import payloads
 from app.dispatch.pacing import Pacing
+from app.dispatch.webhook_client import webhook_client
+from app.domain import webhook_targets
 from app.domain.clearance import Agency, AgencyStatus
 from app.store import derived, enterprises, idempotency, outbox, receipts, webhooks
 from app.store.db import read_session
@@ -74,6 +76,7 @@ class Dispatcher:
         self.settings = settings
         self.agencies = agencies
         self.webhook_client = webhook_client
+        self.allowed_hosts = settings.webhook_hosts_allowed()
         self.policy = RetryPolicy(
             base_seconds=settings.retry_base_seconds,
             cap_seconds=settings.retry_cap_seconds,
@@ -133,7 +136,7 @@ class Dispatcher:
         transaction (intake waits for the writer while one runs on SQLite)."""
         made = 0
         chunk = self.settings.derive_batch_size
-        while made < self.settings.dispatch_batch_size:
+        while made < self.settings.dispatch_batch_size * self.settings.dispatch_parallel_batches:
             count = await asyncio.to_thread(derived.derive_pending, self.engine, chunk)
             made += count
             if count < chunk:
@@ -151,11 +154,18 @@ class Dispatcher:
         destinations = await asyncio.to_thread(outbox.due_destinations, self.engine)
         if not destinations:
             return made
+        # An agency takes a few batches at once: a round waits for the agencies' answers,
+        # so one batch per round held delivery to a batch per round trip.
+        pushes = {d: d.startswith(webhooks.DESTINATION_PREFIX) for d in destinations}
+        batch = self.settings.dispatch_batch_size
         claimed = await asyncio.to_thread(
             outbox.claim_each,
             self.engine,
-            {d: d.startswith(webhooks.DESTINATION_PREFIX) for d in destinations},
-            self.settings.dispatch_batch_size,
+            pushes,
+            {
+                d: batch if push else batch * self.settings.dispatch_parallel_batches
+                for d, push in pushes.items()
+            },
             self.lease,
         )
         # Each declaration is read once for all the agencies it goes to.
@@ -220,7 +230,13 @@ class Dispatcher:
             built = await asyncio.to_thread(
                 payloads.declaration_messages, self.engine, declarations
             )
-        await self._submit(agency, declarations, taken, built)
+        size = self.settings.dispatch_batch_size
+        await asyncio.gather(
+            *(
+                self._submit(agency, declarations[start : start + size], taken, built)
+                for start in range(0, len(declarations), size)
+            )
+        )
 
     async def _record(self, taken: "_Taken") -> None:
         """The acknowledgements and the deliveries that carried them, in one transaction."""
@@ -323,14 +339,20 @@ class Dispatcher:
         if target is None or message.payload is None:
             await self._dead([message], "the webhook endpoint was removed")
             return None
+        # Endpoints registered before the rules were, or allowed by a setting since
+        # removed: the URL is checked again as it stands. What a name resolves to is
+        # checked by the webhook client as it connects (app.dispatch.webhook_client).
+        refusal = webhook_targets.url_refusal(target.url, self.allowed_hosts)
+        if refusal is not None:
+            return RefusedError(f"not pushed: {refusal.message}")
         body = json.dumps(message.payload, ensure_ascii=False).encode()
         try:
             response = await self.webhook_client.post(
                 target.url,
                 content=body,
-                headers=signed_headers(target.secret, body, message.idempotency_key),
+                headers=webhook_headers(target.secret, body, message.idempotency_key),
             )
-            check_status(response)
+            _check_push_answer(response)
         except Exception as exc:
             return classify(exc)
         await asyncio.to_thread(outbox.mark_delivered, self.engine, [message.id])
@@ -413,17 +435,24 @@ def _batch_key(messages: Sequence[Claimed]) -> str:
     return "batch-" + hashlib.sha256(keys.encode()).hexdigest()[:40]
 
 
+def _check_push_answer(response: httpx.Response) -> None:
+    """A push is delivered by a 2xx answer only. Redirects are not followed (the push
+    would land where nobody checked it may go), and a 3xx will not turn into a 2xx as
+    the endpoint stands: the platform registers the URL it redirects to instead."""
+    if 300 <= response.status_code < 400:
+        where = response.headers.get("location", "")
+        raise RefusedError(
+            f"HTTP {response.status_code} redirect to {where[:500]!r}: pushes do not follow "
+            "redirects; register the final URL"
+        )
+    check_status(response)
+
+
 def build_dispatcher(
     engine: Engine, settings: Settings
 ) -> tuple[Dispatcher, list[httpx.AsyncClient]]:
     """A dispatcher and the HTTP clients it owns (the caller closes them)."""
     clients = agency_clients(settings)
-    webhook_client = httpx.AsyncClient(
-        timeout=timeouts(settings.dispatch_connect_timeout, settings.dispatch_read_timeout),
-        follow_redirects=False,
-    )
+    pushes = webhook_client(settings)
     adapters = {name: HttpAgency(name, client) for name, client in clients.items()}
-    return Dispatcher(engine, settings, adapters, webhook_client), [
-        *clients.values(),
-        webhook_client,
-    ]
+    return Dispatcher(engine, settings, adapters, pushes), [*clients.values(), pushes]

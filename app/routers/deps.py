@@ -2,21 +2,23 @@
 they declare, and the shaping of stored rows into answers. Not a router itself."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.schemas.enterprise import CreditGrade, EnterprisePublic, FilingStatus, Role
+from app.schemas.parsing import JSON_ONLY, BodyFormat, body_format
 from app.schemas.responses import Problem
 from app.store import enterprises
 from app.store.models import Declaration, Enterprise
+from app.store.pagination import CURSOR_ALPHABET, MAX_CURSOR_LENGTH
 
 
 # Plain look-ups, so ``async``: FastAPI runs a ``def`` dependency in a worker thread,
@@ -35,19 +37,30 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+async def read_body(request: Request, accepted: Set[BodyFormat] = JSON_ONLY) -> bytes:
+    """The request's body, once its Content-Type says it is in a format the route takes
+    (415 ``unsupported_media_type`` otherwise). Every route that takes a body reads it
+    here, the routes that parse it themselves included."""
+    body = await request.body()
+    body_format(request.headers.get("content-type"), body, accepted)
+    return body
+
+
 async def raw_body(request: Request) -> bytes:
-    return await request.body()
+    return await read_body(request)
 
 
 RawBody = Annotated[bytes, Depends(raw_body)]
 
+# The spec says what a cursor looks like; the paginator checks it, so that any cursor the
+# service did not issue, whether or not it looks like one, answers 400 invalid_cursor.
+CursorText = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "maxLength": MAX_CURSOR_LENGTH, "pattern": CURSOR_ALPHABET}),
+]
 CursorQuery = Annotated[
-    str | None,
-    Query(
-        max_length=512,
-        pattern=r"^[A-Za-z0-9_\-]*$",
-        description="`nextCursor` of the previous page; omit for the first.",
-    ),
+    CursorText | None,
+    Query(description="`nextCursor` of the previous page; omit for the first."),
 ]
 LimitQuery = Annotated[
     int | None, Query(ge=1, description="Page size; the service caps it (default 50, max 200).")
@@ -84,16 +97,24 @@ def page_size(settings: Settings, limit: int | None) -> int:
 
 def json_body(schema: str) -> dict[str, Any]:
     """The OpenAPI request body of a route that parses its body itself (to keep amounts
-    exact): the named schema, which ``app.main`` adds to the spec's components."""
+    exact): the named schema, which ``app.main`` adds to the spec's components. Such a
+    route reads its body with ``read_body``, so it also answers 415 to a body of another
+    type: said here, with the body, so that no route taking one can leave it out."""
     return {
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
-        }
+        },
+        "responses": {"415": UNSUPPORTED_MEDIA_TYPE},
     }
 
 
 PROBLEM: dict[str, Any] = {"model": Problem, "content": {"application/problem+json": {}}}
+# PROBLEM as FastAPI writes it into the spec, for the routes' ``openapi_extra``.
+UNSUPPORTED_MEDIA_TYPE: dict[str, Any] = {
+    "description": "Unsupported Media Type",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
 # What any route with an access rule may answer besides its own.
 AUTH_PROBLEMS: dict[int | str, dict[str, Any]] = {401: PROBLEM, 403: PROBLEM, 429: PROBLEM}
 

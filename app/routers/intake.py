@@ -35,7 +35,7 @@ from app.errors import (
 from app.idempotent import HEADER, replayed, run_idempotent, stored_answer
 from app.intake.pipeline import IntakePipeline, ItemResult, Submission, new_id
 from app.problems import problem_response
-from app.routers.deps import AUTH_PROBLEMS, PROBLEM, json_body
+from app.routers.deps import AUTH_PROBLEMS, PROBLEM, json_body, read_body
 from app.schemas.declaration import DeclarationSet
 from app.schemas.parsing import parse_batch, parse_body
 from app.schemas.responses import (
@@ -81,7 +81,7 @@ def _pipeline(request: Request) -> IntakePipeline:
 
 async def declare(request: Request) -> Response:
     principal: Principal = request.state.principal
-    body = await request.body()
+    body = await read_body(request)
     key = _key_use(request, principal, body)
     try:
         ds = parse_body(DeclarationSet, body)
@@ -207,7 +207,7 @@ def _key_use(request: Request, principal: Principal, body: bytes) -> KeyUse | No
 
 async def validate(request: Request) -> Response:
     principal: Principal = request.state.principal
-    body = await request.body()
+    body = await read_body(request)
     try:
         ds = parse_body(DeclarationSet, body)
     except InvalidRequest as invalid:
@@ -229,7 +229,7 @@ def _validation(found: Sequence[RuleViolation]) -> Response:
 
 async def declare_batch(request: Request) -> Response:
     principal: Principal = request.state.principal
-    body = await request.body()
+    body = await read_body(request)
 
     async def handle() -> Response:
         candidates = []
@@ -346,7 +346,7 @@ def documentation() -> list[APIRoute]:
             response_model=ValidationResult,
             summary="Run every check of a declaration without storing it",
             description=(
-                "Always `200` for a body within the size limit: `valid` says the outcome. "
+                "Always `200` for a JSON body within the size limit: `valid` says the outcome. "
                 "An enterprise checks only declarations it may post (`not_a_party` "
                 "otherwise)."
             ),

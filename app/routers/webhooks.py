@@ -5,9 +5,10 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.auth import EVERYONE, Principal, PrincipalDep, PrincipalKind, allow
-from app.errors import Forbidden
+from app.domain import webhook_targets
+from app.errors import Forbidden, WebhookUrlForbidden
 from app.idempotent import run_idempotent
-from app.routers.deps import AUTH_PROBLEMS, PROBLEM, EngineDep, RawBody, json_body
+from app.routers.deps import AUTH_PROBLEMS, PROBLEM, EngineDep, RawBody, SettingsDep, json_body
 from app.schemas.parsing import parse_body
 from app.schemas.webhook import WebhookCreate, WebhookCreated, WebhookPage, WebhookPublic
 from app.store import webhooks
@@ -28,19 +29,33 @@ def to_public(e: WebhookEndpoint) -> WebhookPublic:
     response_model=WebhookCreated,
     summary="Register an endpoint for status pushes",
     description=(
-        "Each status change of a matching declaration is POSTed to `url`, signed like agency "
-        "receipts (`webhook-id`, `webhook-timestamp`, `webhook-signature`), and retried with "
-        "backoff until the endpoint answers 2xx."
+        "Each status change of a matching declaration is POSTed to `url`, signed as Standard "
+        "Webhooks specifies: headers `webhook-id`, `webhook-timestamp` and "
+        "`webhook-signature` (`v1,` + base64 HMAC-SHA256 over `id.timestamp.body`, the key "
+        "being the base64-decoded part of the secret after `whsec_`), so that any Standard "
+        "Webhooks library verifies it. A push is retried with backoff until the endpoint "
+        "answers 2xx; redirects are not followed (a 3xx is a failed push). The URL's host "
+        "must be a public address: loopback, private, link-local, shared and reserved "
+        "addresses, `localhost` and `*.localhost` are refused with 422 "
+        "`webhook_url_forbidden` (in any spelling: `2130706433`, `0x7f000001`, `127.1`, "
+        "`[::ffff:127.0.0.1]`...), and a name that resolves to one is not pushed to."
     ),
     openapi_extra=json_body("WebhookCreate"),
     dependencies=[allow(*EVERYONE)],
     responses={**AUTH_PROBLEMS, 413: PROBLEM, 422: PROBLEM},
 )
 async def register(
-    request: Request, body: RawBody, engine: EngineDep, principal: PrincipalDep
+    request: Request,
+    body: RawBody,
+    engine: EngineDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
 ) -> Response:
     async def handle() -> Response:
         wanted = parse_body(WebhookCreate, body)
+        refusal = webhook_targets.url_refusal(str(wanted.url), settings.webhook_hosts_allowed())
+        if refusal is not None:
+            raise WebhookUrlForbidden(refusal.message, refusal.message_zh)
         own = principal.only_own()
         if own is not None:
             # An enterprise hears about its own declarations only.

@@ -1,10 +1,12 @@
 """Field types of the CEB 202205 message standard, as pydantic annotations."""
 
+import re
+import unicodedata
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 
@@ -59,3 +61,40 @@ def _ceb_time(value: str) -> str:
 
 # CEB C14 time, YYYYMMDDhhmmss in China time (UTC+8).
 CebTime = Annotated[str, StringConstraints(min_length=14, max_length=14), AfterValidator(_ceb_time)]
+
+
+# Characters that show nothing yet make two identifiers differ: Unicode's
+# Default_Ignorable_Code_Point. Most are format characters, which ``isprintable`` refuses
+# already; these ranges also hold marks and letters it lets through (the Hangul fillers,
+# variation selectors, the combining grapheme joiner).
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+
+
+def _identifier(value: object) -> object:
+    """An identifier as it is stored and compared: in Unicode NFKC, so that a full-width
+    ``ＯＲＤＥＲ1`` is ``ORDER1``; refused when it holds a control character or one that
+    shows nothing (a zero-width space), which would make ``ORDER\\u200b1`` another order
+    than ``ORDER1`` while looking the same. Runs before the length is checked, as NFKC
+    may lengthen text (the ligature ``ﬁ`` is ``fi``)."""
+    # Nearly every identifier is printable ASCII, which NFKC leaves as it is: this runs
+    # on every declaration, a score of times.
+    if not isinstance(value, str) or (value.isascii() and value.isprintable()):
+        return value
+    value = unicodedata.normalize("NFKC", value)
+    if not value.isprintable() or _INVISIBLE.search(value):
+        raise PydanticCustomError(
+            "identifier_invalid",
+            "must not contain control characters or characters that show nothing "
+            "(zero-width spaces, direction marks)",
+        )
+    return value
+
+
+T = TypeVar("T")
+# An identifier field: order, waybill and payment numbers, enterprise codes…, whose
+# uniqueness the service checks. ``Identifier[C60]``: a C60 identifier.
+Identifier = Annotated[T, BeforeValidator(_identifier)]

@@ -22,6 +22,7 @@ from app.schemas.ceb import (
     C1000,
     Amount,
     CebTime,
+    Identifier,
     RuleCode,
 )
 
@@ -35,7 +36,7 @@ class CebModel(BaseModel):
 class BusinessHead(CebModel):
     """Fields every CEB business head starts with; optional here, the service fills them."""
 
-    guid: C36 | None = None
+    guid: Identifier[C36] | None = None
     appType: Literal["1"] | None = Field(
         default=None, description="1 = add. Changes and deletions are not yet supported."
     )
@@ -47,11 +48,11 @@ class OrderItem(CebModel):
     """CEB311 OrderList, plus ``gcode`` (the 10-digit HS code)."""
 
     gnum: int = Field(description="Line number: 1, 2, 3 … in order.")
-    itemNo: C30 | None = None
+    itemNo: Identifier[C30] | None = None
     itemName: C250
     gmodel: C510
     itemDescribe: C1000 | None = None
-    barCode: C50 | None = None
+    barCode: Identifier[C50] | None = None
     unit: C3
     qty: Annotated[Decimal, Field(max_digits=19, decimal_places=5, gt=0)]
     price: Amount
@@ -66,10 +67,10 @@ class Order(BusinessHead):
     """CEB311 OrderHead and its lines."""
 
     orderType: Literal["I"] = "I"
-    orderNo: C60
-    ebpCode: C18
+    orderNo: Identifier[C60]
+    ebpCode: Identifier[C18]
     ebpName: C100
-    ebcCode: C18
+    ebcCode: Identifier[C18]
     ebcName: C100
     goodsValue: Amount
     freight: Amount
@@ -77,19 +78,19 @@ class Order(BusinessHead):
     taxTotal: Amount
     acturalPaid: Amount = Field(description="goodsValue + freight + taxTotal − discount.")
     currency: RuleCode
-    buyerRegNo: C60
+    buyerRegNo: Identifier[C60]
     buyerName: C60
     buyerTelephone: C30
     buyerIdType: RuleCode
-    buyerIdNumber: C60
-    payCode: C18 | None = None
+    buyerIdNumber: Identifier[C60]
+    payCode: Identifier[C18] | None = None
     payName: C100 | None = None
-    payTransactionId: C60 | None = None
-    batchNumbers: C100 | None = None
+    payTransactionId: Identifier[C60] | None = None
+    batchNumbers: Identifier[C100] | None = None
     consignee: C100
     consigneeTelephone: C50
     consigneeAddress: C200
-    consigneeDistrict: C6 | None = None
+    consigneeDistrict: Identifier[C6] | None = None
     note: C1000 | None = None
     items: list[OrderItem] = Field(min_length=1, max_length=99)
 
@@ -97,14 +98,14 @@ class Order(BusinessHead):
 class Payment(BusinessHead):
     """CEB411 PaymentHead."""
 
-    payCode: C18
+    payCode: Identifier[C18]
     payName: C100
-    payTransactionId: C60
-    orderNo: C60
-    ebpCode: C18
+    payTransactionId: Identifier[C60]
+    orderNo: Identifier[C60]
+    ebpCode: Identifier[C18]
     ebpName: C100
     payerIdType: RuleCode
-    payerIdNumber: C60
+    payerIdNumber: Identifier[C60]
     payerName: C60
     telephone: C60 | None = None
     amountPaid: Amount
@@ -116,11 +117,11 @@ class Payment(BusinessHead):
 class Logistics(BusinessHead):
     """CEB511 LogisticsHead (the waybill)."""
 
-    logisticsCode: C18
+    logisticsCode: Identifier[C18]
     logisticsName: C100
-    logisticsNo: C60
-    billNo: C37 | None = None
-    orderNo: C60
+    logisticsNo: Identifier[C60]
+    billNo: Identifier[C37] | None = None
+    orderNo: Identifier[C60]
     freight: Amount | None = None
     insuredFee: Amount | None = None
     currency: RuleCode
@@ -142,5 +143,5 @@ class DeclarationSet(CebModel):
     tradeMode: Literal["9610", "1210"] = Field(
         default="9610", description="9610 direct purchase, 1210 bonded."
     )
-    customsCode: C4 | None = None
-    portCode: C4 | None = None
+    customsCode: Identifier[C4] | None = None
+    portCode: Identifier[C4] | None = None

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from pydantic_core import PydanticCustomError
 from stdnum.cn import uscc
 
+from app.schemas.ceb import Identifier
 from app.schemas.pages import Page
 
 
@@ -57,13 +58,15 @@ def _roles(value: list[Role]) -> list[Role]:
     return sorted(set(value))
 
 
-USCC = Annotated[str, StringConstraints(max_length=30), AfterValidator(_uscc)]
+USCC = Identifier[Annotated[str, StringConstraints(max_length=30), AfterValidator(_uscc)]]
 # Surrounding spaces and lower case are forgiven; the spec says so.
-CustomsCode = Annotated[
-    str,
-    StringConstraints(max_length=20),
-    AfterValidator(_customs_code),
-    Field(json_schema_extra={"pattern": r"^\s*[0-9A-Za-z]{10}\s*$"}),
+CustomsCode = Identifier[
+    Annotated[
+        str,
+        StringConstraints(max_length=20),
+        AfterValidator(_customs_code),
+        Field(json_schema_extra={"pattern": r"^\s*[0-9A-Za-z]{10}\s*$"}),
+    ]
 ]
 
 

@@ -3,15 +3,16 @@ errors into violations with stable codes, in English and Chinese."""
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from app.domain.violations import RuleViolation
-from app.errors import InvalidRequest
+from app.errors import InvalidRequest, UnsupportedMediaType
 
 # pydantic error type → (stable code, Chinese message template).
 _SCHEMA_ERRORS: dict[str, tuple[str, str]] = {
@@ -48,6 +49,7 @@ _SCHEMA_ERRORS: dict[str, tuple[str, str]] = {
     "ceb_time_invalid": ("ceb_time_invalid", "应为 YYYYMMDDhhmmss 格式的时间（北京时间）"),
     "uscc_invalid": ("uscc_invalid", "应为18位统一社会信用代码，且校验码正确"),
     "customs_code_invalid": ("customs_code_invalid", "应为10位字母或数字的海关编码"),
+    "identifier_invalid": ("identifier_invalid", "不能包含控制字符或零宽空格等不可见字符"),
 }
 
 
@@ -77,6 +79,62 @@ def violation_from_error(error: ErrorDetails) -> RuleViolation:
 
 def violations_from(errors: Sequence[ErrorDetails]) -> list[RuleViolation]:
     return [violation_from_error(e) for e in errors]
+
+
+class BodyFormat(StrEnum):
+    """The formats a request body may come in."""
+
+    JSON = "json"
+
+
+JSON_ONLY: Set[BodyFormat] = frozenset({BodyFormat.JSON})
+# The media type to name for each format in a refusal.
+_MEDIA_TYPES = {BodyFormat.JSON: "application/json"}
+
+# A body sent without a Content-Type is read as JSON when it starts as every body of ours
+# does (an object, or a batch's array), or is empty (then refused as malformed JSON).
+_LOOKS_LIKE_JSON = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*(?:[{\[]|\Z)")
+
+
+def body_format(
+    content_type: str | None, body: bytes, accepted: Set[BodyFormat] = JSON_ONLY
+) -> BodyFormat:
+    """The format of a request body, by its Content-Type, parameters such as ``charset``
+    aside: JSON is ``application/json`` or any ``application/…+json``. 415
+    ``unsupported_media_type`` for a format the route does not take."""
+    media_type = (content_type or "").partition(";")[0].strip().lower()
+    if media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    ):
+        found: BodyFormat | None = BodyFormat.JSON
+    elif not media_type:
+        # Callers that send no Content-Type have always been read as JSON; a body that
+        # plainly is not is refused as of unknown format rather than as broken JSON.
+        found = BodyFormat.JSON if _LOOKS_LIKE_JSON.match(body) else None
+    else:
+        found = None
+    if found is None or found not in accepted:
+        raise _unsupported(media_type[:100], [_MEDIA_TYPES[f] for f in sorted(accepted)])
+    return found
+
+
+def _unsupported(media_type: str, takes: list[str]) -> UnsupportedMediaType:
+    listed = ", ".join(takes)
+    if media_type:
+        detail = f"This request takes a body of type {listed}, not {media_type}."
+        detail_zh = f"该请求只接受 {listed} 格式的请求体，不接受 {media_type}。"
+    else:
+        detail = (
+            f"This request takes a body of type {listed}; this one has no Content-Type "
+            "and does not look like JSON."
+        )
+        detail_zh = (
+            f"该请求只接受 {listed} 格式的请求体；此请求体未声明 Content-Type，且不像 JSON。"
+        )
+    error = UnsupportedMediaType(detail, detail_zh, accepted=takes)
+    # RFC 9110 §15.5.16: Accept names the media types the request could have used.
+    error.headers["Accept"] = listed
+    return error
 
 
 def _refuse_constant(name: str) -> Any:

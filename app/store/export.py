@@ -2,7 +2,11 @@
 
 Read in keyset pages on ``(created_at, id)``, oldest first, one short read per page,
 so memory stays bounded and a long export holds no transaction open. Only the
-declaration's head is exported: no documents, no buyer identity."""
+declaration's head is exported: no documents, no buyer identity.
+
+Regulators open the CSV in spreadsheets, which run a cell that starts like a formula; the
+platforms choose some of its text (order and waybill numbers), so such a cell is written
+with a leading ``'``, which spreadsheets take as "text" (OWASP, CSV injection)."""
 
 import csv
 import io
@@ -97,8 +101,23 @@ def _plain(value: Any) -> str | int | None:
     return value  # type: ignore[no-any-return]
 
 
+# What makes a spreadsheet read a cell as a formula; some skip a leading tab or carriage
+# return and read the formula after it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell: str | int | None) -> str | int | None:
+    """The cell as a spreadsheet shows it but cannot run it. Amounts and times are text
+    here too and go through the same rule: amounts are never negative and times start
+    with the year, so none of them starts like a formula; were one to, a quote in front
+    is safer than a formula."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
+
+
 def _csv_lines(rows: Sequence[Sequence[str | int | None]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([_inert(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode()

@@ -137,10 +137,13 @@ def claim(
 
 
 def claim_each(
-    engine: Engine, destinations: Mapping[str, bool], limit: int, lease: timedelta
+    engine: Engine,
+    destinations: Mapping[str, bool],
+    limit: int | Mapping[str, int],
+    lease: timedelta,
 ) -> dict[str, list[Claimed]]:
     """``claim`` for several destinations (each with its ``in_order``), in one
-    transaction: up to ``limit`` messages each, in id order."""
+    transaction: up to ``limit`` messages each (or each destination's own), in id order."""
     now = utcnow()
     claimed: dict[str, list[Claimed]] = {}
     with write_session(engine) as session:
@@ -148,7 +151,12 @@ def claim_each(
         for destination, in_order in destinations.items():
             rows = connection.execute(
                 _CLAIM[in_order],
-                {"b_destination": destination, "now": now, "until": now + lease, "limit": limit},
+                {
+                    "b_destination": destination,
+                    "now": now,
+                    "until": now + lease,
+                    "limit": limit if isinstance(limit, int) else limit[destination],
+                },
             )
             claimed[destination] = sorted((Claimed(*row) for row in rows), key=lambda m: m.id)
         session.commit()

@@ -6,9 +6,10 @@ Every listing says what it is ordered by with a ``Keyset``: the public lists pag
 
 import base64
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import tuple_
@@ -17,6 +18,14 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidCursor
 
 Kind = type[int] | type[str] | type[datetime]
+
+# What a cursor of ours looks like: unpadded URL-safe base64, well under this length.
+MAX_CURSOR_LENGTH = 512
+CURSOR_ALPHABET = r"^[A-Za-z0-9_\-]*$"
+_CURSOR_TEXT = re.compile(CURSOR_ALPHABET)
+# Key numbers are database integers: a larger one could only be forged, and the database
+# driver would fail on it rather than find no row.
+_SMALLEST, _LARGEST = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,29 +83,57 @@ def encode_cursor(*values: Any) -> str:
 
 
 def decode_cursor(cursor: str, *types: type) -> list[Any]:
-    """The values ``encode_cursor`` was given, checked against the expected types."""
+    """The values ``encode_cursor`` was given, checked against the expected types.
+    ``InvalidCursor`` for any text it could not have written."""
+    # Checked before decoding: base64 decoding skips characters outside its alphabet.
+    if len(cursor) > MAX_CURSOR_LENGTH or not _CURSOR_TEXT.fullmatch(cursor):
+        raise invalid_cursor()
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except ValueError:
+    except (ValueError, RecursionError):
         values = None
     if (
         not isinstance(values, list)
         or len(values) != len(types)
-        or not all(isinstance(v, t) for v, t in zip(values, types, strict=True))
+        or not all(_is_key(v, t) for v, t in zip(values, types, strict=True))
     ):
         raise invalid_cursor()
     return values
 
 
+def _is_key(value: Any, kind: type) -> bool:
+    """Whether ``value`` is a key value of this kind that a row could hold."""
+    if kind is int:
+        # ``type`` rather than ``isinstance``: JSON's true and false are ints to Python.
+        return type(value) is int and _SMALLEST <= value <= _LARGEST
+    if kind is str:
+        return isinstance(value, str) and _storable(value)
+    return isinstance(value, kind)
+
+
+def _storable(text: str) -> bool:
+    """No NUL (PostgreSQL refuses it in text) and no unpaired surrogate (no encoding
+    takes it)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _instant(text: str) -> datetime:
+    """A cursor's time, in UTC: the one it carries may name any offset, and only a forged
+    one would fall outside the years a datetime holds once moved to UTC."""
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError:
+        if moment.tzinfo is None:
+            raise ValueError(text)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise invalid_cursor() from None
-    if moment.tzinfo is None:
-        raise invalid_cursor()
-    return moment
 
 
 def invalid_cursor() -> InvalidCursor:

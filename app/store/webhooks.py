@@ -1,5 +1,6 @@
 """Status push: enterprises register endpoints; status changes go out through the outbox."""
 
+import base64
 import secrets
 import uuid
 from collections.abc import Sequence
@@ -33,7 +34,7 @@ def register(
         id=str(uuid.uuid4()),
         url=url,
         events=sorted(set(events)),
-        secret=secret or "whsec_" + secrets.token_urlsafe(24),
+        secret=secret or new_secret(),
         customs_code=customs_code,
         owner=owner,
         created_at=utcnow(),
@@ -42,6 +43,12 @@ def register(
         session.add(endpoint)
         session.commit()
     return endpoint
+
+
+def new_secret() -> str:
+    """A Standard Webhooks secret: ``whsec_`` and the base64 of 32 random bytes (the key
+    is those bytes: app.agencies.signing.webhook_key)."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def list_endpoints(engine: Engine, owner: str | None = None) -> list[WebhookEndpoint]:

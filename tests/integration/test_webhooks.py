@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
 
-from app.agencies.signing import verify
+from app.agencies.signing import verify_webhook
 from tests.support.factories import Declarations, register_everywhere
 from tests.support.receipts import clear_everything, receipt, send
 from tests.support.service import ADMIN, LiveServer, ThreadedServer, free_port, quiet_settings
@@ -102,7 +102,7 @@ def test_status_changes_are_pushed_signed_and_retried(
     assert retried_body == first_body
     events: list[dict[str, Any]] = []
     for headers, body in receiver.pushes[1:]:
-        verify(endpoint["secret"], headers, body)
+        verify_webhook(endpoint["secret"], headers, body)
         events.append(json.loads(body))
     assert [e["data"]["status"] for e in events] == ["in_review", "cleared"]
     assert all(e["type"] == "declaration.status_changed" for e in events)

@@ -19,14 +19,20 @@ ADMIN_KEY = "sw_a_test-admin-key-0123456789abcdefghijklmnop"
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 
+# Where the tests' webhook receivers listen (a ThreadedServer): pushes reach this machine
+# only when it is allowed (SW_WEBHOOK_ALLOWED_HOSTS); tests of that rule take it away.
+RECEIVER_HOST = "127.0.0.1"
+
+
 def quiet_settings(database_url: str, **overrides: Any) -> Settings:
     """The service without its dispatcher: nothing leaves for the agencies."""
-    return Settings(
-        database_url=database_url,
-        dispatcher_enabled=False,
-        bootstrap_admin_key=ADMIN_KEY,
-        **overrides,
-    )
+    given: dict[str, Any] = {
+        "database_url": database_url,
+        "dispatcher_enabled": False,
+        "bootstrap_admin_key": ADMIN_KEY,
+        "webhook_allowed_hosts": RECEIVER_HOST,
+    }
+    return Settings(**given | overrides)
 
 
 def free_port() -> int:

@@ -1,0 +1,134 @@
+"""Routes that take a JSON body say so by its Content-Type: a body declared as another
+type, or sent without a type and plainly not JSON, answers 415 ``unsupported_media_type``
+(not ``malformed_json``) and is not acted on; JSON as ``application/json``, with or
+without a charset, as any ``application/…+json``, or without a Content-Type, works as
+before."""
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.agencies.signing import signed_headers
+from app.demo import DEMO_PARTIES
+from tests.support.factories import Declarations
+
+PROBLEM = "application/problem+json"
+PLATFORM = DEMO_PARTIES.platform.customs_code
+
+# Every route that takes a body.
+ROUTES = [
+    "/v1/declarations",
+    "/v1/declarations/validate",
+    "/v1/declarations/batch",
+    "/v1/enterprises",
+    "/v1/keys",
+    "/v1/webhooks",
+    "/v1/receipts/customs",
+    f"/v1/regulator/enterprises/{PLATFORM}/credit-grade",
+    f"/v1/regulator/enterprises/{PLATFORM}/status",
+]
+
+# (Content-Type, body): not JSON, or not said to be.
+NOT_JSON = {
+    "XML": ("application/xml", b"<CEB311Message><OrderHead/></CEB311Message>"),
+    "text XML": ("text/xml; charset=utf-8", b"<?xml version='1.0'?><a/>"),
+    "JSON as plain text": ("text/plain", b'{"declarations": []}'),
+    "form": ("application/x-www-form-urlencoded", b"orderNo=1&ebpCode=2"),
+    "multipart": ("multipart/form-data; boundary=x", b"--x\r\n\r\n{}\r\n--x--\r\n"),
+    "bytes": ("application/octet-stream", b"{}"),
+    "JSON in name only": ("text/json", b"{}"),
+    "no type, XML": (None, b"<CEB311Message/>"),
+    "no type, form": (None, b"orderNo=1&ebpCode=2"),
+    "no type, text": (None, b"hello"),
+}
+
+# Content-Types under which a JSON body is read.
+JSON_TYPES = [
+    "application/json",
+    "application/json; charset=utf-8",
+    "Application/JSON;Charset=UTF-8",
+    "application/vnd.singlewindow.declaration+json",
+    None,
+]
+
+
+def post(
+    client: TestClient, path: str, content_type: str | None, body: bytes, **headers: str
+) -> Any:
+    if path.startswith("/v1/receipts/"):
+        headers |= signed_headers("dev-customs-secret", body)
+    headers.pop("content-type", None)
+    if content_type is not None:
+        headers["content-type"] = content_type
+    return client.post(path, content=body, headers=headers)
+
+
+@pytest.mark.parametrize("path", ROUTES)
+@pytest.mark.parametrize(("content_type", "body"), NOT_JSON.values(), ids=list(NOT_JSON))
+def test_a_body_that_is_not_json_is_415(
+    filed_client: TestClient, path: str, content_type: str | None, body: bytes
+) -> None:
+    answer = post(filed_client, path, content_type, body)
+    assert answer.status_code == 415, answer.text
+    assert answer.headers["content-type"] == PROBLEM
+    assert answer.headers["accept"] == "application/json"
+    problem = answer.json()
+    assert problem["code"] == "unsupported_media_type"
+    assert problem["status"] == 415
+    assert problem["detail"]
+    assert problem["detailZh"]
+    assert problem["accepted"] == ["application/json"]
+    assert problem["requestId"] == answer.headers["x-request-id"]
+
+
+@pytest.mark.parametrize("content_type", JSON_TYPES)
+def test_json_is_read_under_every_json_type(
+    filed_client: TestClient, declarations: Declarations, content_type: str | None
+) -> None:
+    body = json.dumps(declarations.valid()).encode()
+    answer = post(filed_client, "/v1/declarations", content_type, body)
+    assert answer.status_code == 202, answer.text
+    batch = json.dumps({"declarations": [declarations.valid()]}).encode()
+    answer = post(filed_client, "/v1/declarations/batch", content_type, batch)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["accepted"] == 1
+
+
+@pytest.mark.parametrize("content_type", ["application/json", None])
+@pytest.mark.parametrize("body", [b"", b"   ", b'{"order": ', b"[1, 2"])
+def test_broken_json_is_still_malformed_json(
+    filed_client: TestClient, content_type: str | None, body: bytes
+) -> None:
+    answer = post(filed_client, "/v1/declarations", content_type, body)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["violations"][0]["code"] == "malformed_json"
+
+
+def test_a_refused_body_is_not_stored_and_does_not_use_up_its_idempotency_key(
+    filed_client: TestClient, declarations: Declarations
+) -> None:
+    body = json.dumps(declarations.valid()).encode()
+    key = {"Idempotency-Key": "content-type-1"}
+    refused = post(filed_client, "/v1/declarations", "text/plain", body, **key)
+    assert refused.status_code == 415
+    listed = filed_client.get("/v1/declarations").json()
+    assert listed["items"] == []
+    accepted = post(filed_client, "/v1/declarations", "application/json", body, **key)
+    assert accepted.status_code == 202, accepted.text
+    assert "idempotent-replayed" not in accepted.headers
+
+
+def test_every_route_that_takes_a_body_documents_its_415(filed_client: TestClient) -> None:
+    spec = filed_client.get("/openapi.json").json()
+    with_body = [
+        (path, method, operation)
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    ]
+    assert len(with_body) == len(ROUTES)
+    for path, method, operation in with_body:
+        documented = operation["responses"].get("415", {}).get("content", {})
+        assert PROBLEM in documented, f"{method.upper()} {path}"
