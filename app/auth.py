@@ -2,14 +2,17 @@
 every ``/v1`` route declares with ``allow(...)``.
 
 Every call carries ``Authorization: Bearer <key>``. Keys are looked up by their SHA-256 and
-remembered for a few seconds (``SW_KEY_CACHE_SECONDS``), so a revoked key stops working
-in every process within that time, and at once in the process that revoked it."""
+remembered for a few seconds (``SW_KEY_CACHE_SECONDS``), so a revoked key, or the key of
+an enterprise whose filing was suspended or revoked, stops working in every process within
+that time, and at once in the process that revoked it. An address that keeps sending keys
+that are not valid is turned away before its keys are even looked at."""
 
 import asyncio
 import hmac
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
@@ -17,13 +20,21 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.params import Depends as DependsParam
 from limits import RateLimitItem, parse_many
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.aio.strategies import MovingWindowRateLimiter, SlidingWindowCounterRateLimiter
 from limits.storage import storage_from_string
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
-from app.errors import Forbidden, RateLimited, Unauthenticated
+from app.errors import (
+    EnterpriseRevoked,
+    EnterpriseSuspended,
+    Forbidden,
+    RateLimited,
+    TooManyFailedAuthentications,
+    Unauthenticated,
+)
+from app.schemas.enterprise import FilingStatus
 from app.store import keys
 from app.store.keys import KeyKind, RegulatorAgency
 
@@ -102,16 +113,40 @@ def principal_of(holder: keys.KeyHolder) -> Principal | None:
     return Principal(PrincipalKind.ADMIN, key.id)
 
 
-class Authenticator:
-    """Keys to principals, with a short-lived cache in front of the database."""
+@dataclass(frozen=True, slots=True)
+class KeyVerdict:
+    """What a key's look-up found, as it is remembered: who the caller is (None: no such
+    key, or revoked) and, for an enterprise's key, the status of its filing then."""
 
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    principal: Principal | None
+    # Suspended and revoked filings' keys are refused; a pending filing's keys work (it
+    # may read and prepare while the agencies register it; the rules refuse its
+    # declarations until it is active).
+    filing_status: str | None = None
+
+
+def verdict_of(holder: keys.KeyHolder | None) -> KeyVerdict:
+    if holder is None:
+        return KeyVerdict(None)
+    status = holder.enterprise.status if holder.enterprise is not None else None
+    return KeyVerdict(principal_of(holder), status)
+
+
+class Authenticator:
+    """Keys to principals, with a short-lived cache in front of the database.
+
+    ``clock`` is what the cache's expiry is measured with (tests turn it forward)."""
+
+    def __init__(
+        self, engine: Engine, settings: Settings, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.engine = engine
         self.ttl = settings.key_cache_seconds
+        self.clock = clock
         bootstrap = settings.bootstrap_admin_key
         self.bootstrap_hash = keys.hash_key(bootstrap) if bootstrap else None
-        self._cache: dict[str, tuple[float, Principal | None]] = {}
-        self._pending: dict[str, asyncio.Future[Principal | None]] = {}
+        self._cache: dict[str, tuple[float, KeyVerdict]] = {}
+        self._pending: dict[str, asyncio.Future[KeyVerdict]] = {}
         self._lock = threading.Lock()
 
     async def authenticate(self, authorization: str | None) -> Principal:
@@ -130,35 +165,47 @@ class Authenticator:
         key_hash = keys.hash_key(plain)
         if self.bootstrap_hash is not None and hmac.compare_digest(key_hash, self.bootstrap_hash):
             return Principal(PrincipalKind.ADMIN, BOOTSTRAP_KEY_ID)
-        now = time.monotonic()
+        now = self.clock()
         cached = self._cache.get(key_hash)
         if cached is not None and cached[0] > now:
-            principal = cached[1]
+            verdict = cached[1]
         else:
-            principal = await self._look_up(key_hash, now)
+            verdict = await self._look_up(key_hash, now)
+        principal = verdict.principal
         if principal is None:
             raise Unauthenticated(
                 "This API key is not valid (unknown or revoked).", "API 密钥无效（未知或已吊销）。"
             )
+        if verdict.filing_status == FilingStatus.SUSPENDED:
+            raise EnterpriseSuspended(
+                f"The filing of {principal.customs_code} is suspended: its keys work again "
+                "once a regulator reinstates it.",
+                f"企业 {principal.customs_code} 的备案已暂停，监管机构恢复后其密钥方可使用。",
+            )
+        if verdict.filing_status == FilingStatus.REVOKED:
+            raise EnterpriseRevoked(
+                f"The filing of {principal.customs_code} is revoked: its keys no longer work.",
+                f"企业 {principal.customs_code} 的备案已撤销，其密钥不再有效。",
+            )
         return principal
 
-    async def _look_up(self, key_hash: str, now: float) -> Principal | None:
+    async def _look_up(self, key_hash: str, now: float) -> KeyVerdict:
         """One database look-up per key at a time: callers arriving while it runs (a
         platform's many connections, after the cache entry expired) wait for its answer."""
         pending = self._pending.get(key_hash)
         if pending is not None:
             return await asyncio.shield(pending)
-        future: asyncio.Future[Principal | None] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[KeyVerdict] = asyncio.get_running_loop().create_future()
         self._pending[key_hash] = future
         try:
             holder = await run_in_threadpool(keys.find_active, self.engine, key_hash)
-            principal = principal_of(holder) if holder else None
+            verdict = verdict_of(holder)
             with self._lock:
                 if len(self._cache) > 100_000:
                     self._cache.clear()
-                self._cache[key_hash] = (now + self.ttl, principal)
-            future.set_result(principal)
-            return principal
+                self._cache[key_hash] = (now + self.ttl, verdict)
+            future.set_result(verdict)
+            return verdict
         except BaseException as error:
             future.set_exception(error)
             future.exception()  # retrieved: no "never retrieved" warning without waiters
@@ -168,9 +215,17 @@ class Authenticator:
 
     def forget(self, key_id: str) -> None:
         """A key was revoked here: stop honouring it at once in this process."""
+        self._forget_where(lambda principal: principal.key_id == key_id)
+
+    def forget_enterprise(self, customs_code: str) -> None:
+        """An enterprise's filing changed status here (suspended, reinstated, revoked): its
+        keys' next use reads the filing again, in this process at once."""
+        self._forget_where(lambda principal: principal.customs_code == customs_code)
+
+    def _forget_where(self, matches: Callable[[Principal], bool]) -> None:
         with self._lock:
-            for key_hash, (_, principal) in list(self._cache.items()):
-                if principal is not None and principal.key_id == key_id:
+            for key_hash, (_, verdict) in list(self._cache.items()):
+                if verdict.principal is not None and matches(verdict.principal):
                     del self._cache[key_hash]
 
 
@@ -182,9 +237,14 @@ class Cost(StrEnum):
     HEAVY = "heavy"
 
 
+# The namespace of the per-address counts of failed authentication.
+_AUTH_FAILURES = "auth-failure"
+
+
 class RateLimits:
-    """Per-key limits (``limits`` sliding windows). Storage is in-process by default; give
-    ``SW_RATE_LIMIT_STORAGE`` a Redis URL to share the counts between replicas."""
+    """Per-key limits, and per-address limits on failed authentication (``limits``
+    windows). Storage is in-process by default; give ``SW_RATE_LIMIT_STORAGE`` a
+    Redis URL to share the counts between replicas."""
 
     def __init__(self, settings: Settings) -> None:
         self.enabled = settings.rate_limit_enabled
@@ -196,6 +256,10 @@ class RateLimits:
             Cost.DEFAULT: parse_many(settings.rate_limit),
             Cost.HEAVY: parse_many(settings.rate_limit_heavy),
         }
+        # Failures are few: each is remembered for its window, so the count is exact (the
+        # sliding counter above estimates across a window's edge, which suits high limits).
+        self.auth_failure_limiter = MovingWindowRateLimiter(storage)
+        self.auth_failure_items = parse_many(settings.auth_failure_limit)
 
     async def hit(self, cost: Cost, who: str) -> None:
         if not self.enabled:
@@ -205,6 +269,27 @@ class RateLimits:
                 reset_at, _ = await self.limiter.get_window_stats(item, cost.value, who)
                 wait = max(1, math.ceil(reset_at - time.time()))
                 raise RateLimited(wait, str(item))
+
+    async def refuse_failing_address(self, address: str) -> None:
+        """Turns away an address over its limit of failed authentications, whatever key
+        it sends now: checked before the key is hashed or looked up, so that guessing
+        keys costs the service next to nothing and a guess that happens to be right
+        cannot be told from a wrong one."""
+        if not self.enabled:
+            return
+        for item in self.auth_failure_items:
+            if not await self.auth_failure_limiter.test(item, _AUTH_FAILURES, address):
+                reset_at, _ = await self.auth_failure_limiter.get_window_stats(
+                    item, _AUTH_FAILURES, address
+                )
+                wait = max(1, math.ceil(reset_at - time.time()))
+                raise TooManyFailedAuthentications(wait, str(item))
+
+    async def count_failed_authentication(self, address: str) -> None:
+        if not self.enabled:
+            return
+        for item in self.auth_failure_items:
+            await self.auth_failure_limiter.hit(item, _AUTH_FAILURES, address)
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,9 +330,15 @@ class Access:
             who = principal.key_id
         elif self.rule.open_filing and settings.open_filing and not authorization:
             principal = ANONYMOUS
-            who = f"ip:{request.client.host if request.client else '-'}"
+            who = f"ip:{client_address(request)}"
         else:
-            principal = await state.authenticator.authenticate(authorization)
+            address = client_address(request)
+            await state.rate_limits.refuse_failing_address(address)
+            try:
+                principal = await state.authenticator.authenticate(authorization)
+            except Unauthenticated:
+                await state.rate_limits.count_failed_authentication(address)
+                raise
             who = principal.key_id
         await state.rate_limits.hit(self.rule.cost, who)
         if principal is not ANONYMOUS and not self.rule.admits(principal):
@@ -257,6 +348,11 @@ class Access:
             )
         request.state.principal = principal
         return principal
+
+
+def client_address(request: Request) -> str:
+    """The caller's address (behind a proxy, as the server was told to trust it)."""
+    return request.client.host if request.client else "-"
 
 
 def allow(

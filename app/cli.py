@@ -11,11 +11,12 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, Annotated, NoReturn
 
 import httpx
 import typer
 import uvicorn
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -64,6 +65,30 @@ def admin_key_for_tools(given: str | None) -> str:
     )
 
 
+def fail(message: str) -> NoReturn:
+    """End the command with ``message`` on stderr and exit status 1 (usage errors are
+    typer's, with status 2)."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def local_url(host: str, port: int) -> str:
+    """The service listening on ``host``:``port``, as a client on this machine reaches it:
+    an address that means every interface (0.0.0.0, ::) is reached on loopback."""
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def agency_options(settings: Settings, callback_base_url: str) -> list[str]:
+    """``python -m mock_agencies --agency all`` options: each simulated agency listens
+    where the single window will look for it (SW_CUSTOMS_URL …), and calls back at
+    ``callback_base_url``."""
+    options = ["--callback-base-url", callback_base_url]
+    for agency in Agency:
+        options += ["--url", f"{agency}={settings.agency_url(agency)}"]
+    return options
+
+
 @cli.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: SW_HOST or 127.0.0.1.")] = None,
@@ -73,7 +98,11 @@ def serve(
         typer.Option(min=1, help="API processes (default: SW_API_WORKERS, else one per core)."),
     ] = None,
     with_agencies: Annotated[
-        bool, typer.Option(help="Also run the four simulated agencies (what `make run` does).")
+        bool,
+        typer.Option(
+            help="Also run the four simulated agencies (what `make run` does), each at its "
+            "SW_CUSTOMS_URL, SW_INSPECTION_URL, SW_TAX_URL or SW_FOREX_URL."
+        ),
     ] = False,
     dispatch_workers: Annotated[
         int,
@@ -151,10 +180,8 @@ def serve(
         if with_agencies:
             sims = running.enter_context(
                 SimulatedAgencies(
-                    "--callback-base-url",
-                    f"http://{host}:{receipts_port}",
-                    "--log-level",
-                    "warning",
+                    *agency_options(settings, local_url(host, receipts_port)),
+                    *("--log-level", "warning"),
                 )
             )
             for agency, url in sims.urls.items():
@@ -295,18 +322,23 @@ class CallbackReplica:
 @cli.command()
 def agencies(
     callback_base_url: Annotated[
-        str | None, typer.Option(help="The single window (default: SW_HOST and SW_PORT).")
+        str | None,
+        typer.Option(
+            help="The single window their receipts go to (default: SW_HOST and "
+            "SW_CALLBACK_PORT, where `serve` takes them, or SW_PORT if that is 0)."
+        ),
     ] = None,
     decision_delay_ms: Annotated[int | None, typer.Option(min=0)] = None,
 ) -> None:
-    """Run the four simulated agencies alone (customs 8101, inspection 8102, tax 8103,
-    forex 8104), each in its own process, until Ctrl-C."""
+    """Run the four simulated agencies alone, each in its own process, until Ctrl-C.
+    Each listens where the single window looks for it: SW_CUSTOMS_URL,
+    SW_INSPECTION_URL, SW_TAX_URL, SW_FOREX_URL (by default 127.0.0.1:8101–8104)."""
     settings = get_settings()
+    receipts_port = settings.callback_port or settings.port
     command = [sys.executable, "-m", "mock_agencies", "--agency", "all"]
-    command += [
-        "--callback-base-url",
-        callback_base_url or f"http://{settings.host}:{settings.port}",
-    ]
+    command += agency_options(
+        settings, callback_base_url or local_url(settings.host, receipts_port)
+    )
     if decision_delay_ms is not None:
         command += ["--decision-delay-ms", str(decision_delay_ms)]
     process = subprocess.Popen([*command, "--exit-with-parent"])
@@ -396,22 +428,44 @@ def outbox_redrive(
     ids: Annotated[list[int] | None, typer.Argument(help="Dead letters to retry.")] = None,
     all_dead: Annotated[bool, typer.Option("--all", help="Retry every dead letter.")] = False,
 ) -> None:
-    """Put dead letters back in the queue."""
+    """Put dead letters back in the queue. An id that is not a dead letter is named on
+    stderr and the command exits with status 1; the others are queued all the same."""
     from app.store import outbox
     from app.store.db import make_engine
 
     if not ids and not all_dead:
         raise typer.BadParameter("name the dead letters to retry, or pass --all")
+    if ids and all_dead:
+        raise typer.BadParameter("name the dead letters to retry or pass --all, not both")
     engine = make_engine(get_settings().database_url)
-    count = outbox.redrive(engine, None if all_dead else ids)
+    try:
+        if all_dead:
+            count, missing = outbox.redrive(engine), []
+        else:
+            # One by one, so that the ones that are not dead letters can be named.
+            named = list(dict.fromkeys(ids or []))
+            missing = [id_ for id_ in named if not outbox.redrive(engine, [id_])]
+            count = len(named) - len(missing)
+    finally:
+        engine.dispose()
     console.print(f"[green]{count} message(s) queued again[/green]")
+    if missing:
+        fail(
+            f"no dead letter {', '.join(map(str, missing))} (no such message, or it is not "
+            "dead); `singlewindow outbox list` shows the dead letters"
+        )
 
 
 @db_cli.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply the migrations to SW_DATABASE_URL (default: ./singlewindow.db)."""
+    from alembic.util import CommandError
+
     url = get_settings().database_url
-    upgrade(url, revision)
+    try:
+        upgrade(url, revision)
+    except CommandError as error:  # an unknown revision, above all
+        fail(str(error))
     console.print(f"[green]database at {revision}[/green]")
 
 
@@ -426,7 +480,10 @@ def openapi() -> None:
 @cli.command()
 def demo(
     count: Annotated[int, typer.Option(min=1, max=100_000)] = 300,
-    base_url: Annotated[str, typer.Option(help="A running service.")] = "http://127.0.0.1:8000",
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="A running service (default: SW_HOST and SW_PORT, as `serve` uses)."),
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="Repeatable data.")] = None,
     admin_key: Annotated[
         str | None,
@@ -437,13 +494,23 @@ def demo(
     platform, some broken on purpose; print what the service answered, by rule code."""
     from app.demo import run_demo
 
+    settings = get_settings()
+    base_url = base_url or local_url(settings.host, settings.port)
     headers = {"Authorization": f"Bearer {admin_key_for_tools(admin_key)}"}
-    with (
-        httpx.Client(base_url=base_url, timeout=30, headers=headers) as client,
-        Progress(console=console) as bar,
-    ):
-        task = bar.add_task("declaring", total=count)
-        outcome = run_demo(client, count, seed=seed, on_progress=lambda: bar.advance(task))
+    try:
+        with (
+            httpx.Client(base_url=base_url, timeout=30, headers=headers) as client,
+            Progress(console=console) as bar,
+        ):
+            task = bar.add_task("declaring", total=count)
+            outcome = run_demo(client, count, seed=seed, on_progress=lambda: bar.advance(task))
+    except httpx.TransportError as error:
+        fail(
+            f"no single window answers at {base_url} ({error}): start it with `make run`, "
+            "or say where it is with SW_HOST and SW_PORT or --base-url"
+        )
+    except RuntimeError as error:  # a filing or a key the service refused
+        fail(str(error))
 
     summary = Table(title=f"{outcome.posted} declarations posted to {base_url}")
     summary.add_column("outcome")
@@ -497,8 +564,7 @@ def keys_create(
             label=label,
         )
     except DomainError as error:
-        console.print(f"[red]{error.detail}[/red]")
-        raise typer.Exit(1) from error
+        fail(error.detail)
     finally:
         engine.dispose()
     console.print(f"id      {issued.key.id}\nprefix  {issued.key.prefix}")
@@ -507,4 +573,14 @@ def keys_create(
 
 
 def main() -> None:
-    cli()
+    try:
+        cli()
+    except ValidationError as error:
+        # Settings that do not hold (production's refusals among them): each problem in a
+        # line, not a traceback, and never the values given (secrets among them).
+        print("singlewindow: the settings are not valid:", file=sys.stderr)
+        for problem in error.errors():
+            where = f"SW_{str(problem['loc'][0]).upper()}: " if problem["loc"] else ""
+            cause = problem.get("ctx", {}).get("error", problem["msg"])
+            print(f"  {where}{cause}".replace("\n", "\n    "), file=sys.stderr)
+        sys.exit(2)

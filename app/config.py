@@ -1,6 +1,10 @@
 """Service settings, read from the environment (prefix ``SW_``) and an optional ``.env``."""
 
+import itertools
+import math
+from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal, Self
 
 from pydantic import Field, model_validator
@@ -39,6 +43,9 @@ class Settings(BaseSettings):
     # A request holding an idempotency key longer than this is presumed dead (its process
     # crashed) and the key may be taken over by a retry.
     idempotency_in_flight_seconds: int = Field(default=60, gt=0)
+    # Each party posts its own document (三单对碰): an order, payment or waybill still
+    # waiting for the others after this long expires, and its sender is told.
+    document_match_hours: float = Field(default=24, gt=0)
 
     # The agencies: where they listen, and the secret each signs its receipts with.
     customs_url: str = "http://127.0.0.1:8101"
@@ -55,6 +62,33 @@ class Settings(BaseSettings):
     # URL writes it (``localhost``, ``127.0.0.1``, ``[::1]``, ``hooks.internal``).
     # Empty (the default): only public addresses (app.domain.webhook_targets).
     webhook_allowed_hosts: str = ""
+    # Pushes (app.dispatch.pusher) go out beside the outbox, never in its way: at most
+    # this many endpoints at once per process, one push at a time to each, in order.
+    webhook_concurrency: int = Field(default=32, ge=1)
+    # Pushes to one endpoint at once (each declaration's still one after another).
+    webhook_endpoint_concurrency: int = Field(default=4, ge=1, le=32)
+    # Each attempt, connection to last byte, is cut off after this long.
+    webhook_deadline_seconds: float = Field(default=10, gt=0)
+    # Events an endpoint takes in one turn before another endpoint's turn.
+    webhook_batch_size: int = Field(default=100, ge=1)
+    # After this many failed attempts in a row an endpoint is parked: only a probe goes
+    # out, at the retry schedule's pace, until one succeeds.
+    webhook_park_after: int = Field(default=5, ge=1)
+    # The retry schedule of a failing endpoint: doubling from the base, up to the cap,
+    # with jitter; an event still undelivered dead_letter_age_seconds after it happened
+    # is given up on (it stays in the endpoint's deliveries, for a redelivery).
+    webhook_retry_base_seconds: float = Field(default=5, gt=0)
+    webhook_retry_cap_seconds: float = Field(default=3600, gt=0)
+    # Endpoints per owner (an enterprise, a regulator, the admins).
+    webhook_max_endpoints: int = Field(default=10, ge=1)
+    # Events and delivery attempts are kept this long.
+    webhook_retention_seconds: float = Field(default=3 * 24 * 3600, gt=0)
+    webhook_poll_seconds: float = Field(default=0.25, gt=0)
+
+    # CEB XML: the directory of the customs' schemas (ceb-import-202205.xsd and the
+    # xmldsig-core-schema.xsd it imports), read from disk, never fetched. Default: the
+    # shared/ceb/xsd directory beside the project.
+    ceb_xsd_dir: Path = Path(__file__).resolve().parents[2] / "shared" / "ceb" / "xsd"
 
     # Long-running processes (`serve`, `worker`) set it: see app.runtime.tune_gc.
     gc_tuning: bool = False
@@ -79,17 +113,22 @@ class Settings(BaseSettings):
     dispatch_connect_timeout: float = Field(default=2, gt=0)
     dispatch_read_timeout: float = Field(default=10, gt=0)
     retry_base_seconds: float = Field(default=0.5, gt=0)
+    # The ceiling of the wait in a message's first hour; after it, 15 minutes (or this,
+    # if longer): app.store.outbox.RetryPolicy.
     retry_cap_seconds: float = Field(default=60, gt=0)
-    # Transient failures retry for a long while (an agency may be down for an hour);
-    # messages a receiver refuses outright are dead at once.
-    dead_letter_attempts: int = Field(default=200, ge=1)
+    # Transient failures retry until the message is this old (an agency may be down for
+    # hours), the last attempt at that age; messages a receiver refuses outright are dead
+    # at once. A number of attempts may end it sooner; by default none does.
+    dead_letter_attempts: int | None = Field(default=None, ge=1)
     dead_letter_age_seconds: float = Field(default=24 * 3600, gt=0)
     # Ask an agency directly about a declaration it has not decided after this long.
     reconcile_after_seconds: float = Field(default=30, gt=0)
     reconcile_every_seconds: float = Field(default=5, gt=0)
 
     # Access. An admin key given at start-up (it is not stored: rotate it by restarting).
-    bootstrap_admin_key: str | None = Field(default=None, min_length=32, max_length=200)
+    # At least 32 characters (checked with the production rules below, so that a refusal
+    # names every problem at once).
+    bootstrap_admin_key: str | None = Field(default=None, max_length=200)
     # Lets anyone file an enterprise without a key: development only.
     open_filing: bool = False
     # How long a key's lookup is remembered; a key revoked elsewhere stops within this.
@@ -101,10 +140,27 @@ class Settings(BaseSettings):
     # Statistics, exports and audit verification.
     rate_limit_heavy: str = "10/second;120/minute"
     rate_limit_storage: str = "memory://"
+    # Requests without a valid key (missing, malformed, unknown, revoked) per client
+    # address; beyond it the address is turned away (429), whatever key it sends, before
+    # the key is looked at. Valid keys' requests do not count. Off with the rate limits.
+    auth_failure_limit: str = "20/minute"
+
+    # What the audit trail's checkpoints (signed heads that regulators keep) are signed
+    # with, HMAC-SHA256; development value by default, refused in production.
+    audit_signing_key: str = Field(default="dev-audit-signing-key", min_length=16)
+    # How often a checkpoint of the trail's head is taken (when the head has moved).
+    audit_checkpoint_seconds: float = Field(default=60, gt=0)
 
     @model_validator(mode="after")
     def _no_development_secrets_in_production(self) -> Self:
+        """Production refuses to start with anything that is fine on a laptop and unsafe
+        on a server, naming every such setting at once (not one per attempt)."""
+        key = self.bootstrap_admin_key
         if self.environment != "production":
+            if key is not None and len(key) < MIN_ADMIN_KEY_LENGTH:
+                raise ValueError(
+                    f"SW_BOOTSTRAP_ADMIN_KEY is under {MIN_ADMIN_KEY_LENGTH} characters"
+                )
             return self
         problems = [
             f"SW_{agency.upper()}_SECRET is the development secret"
@@ -113,10 +169,22 @@ class Settings(BaseSettings):
         ]
         if self.open_filing:
             problems.append("SW_OPEN_FILING is on")
-        if self.bootstrap_admin_key and self.bootstrap_admin_key.startswith("sw_dev_"):
-            problems.append("SW_BOOTSTRAP_ADMIN_KEY is a development key")
+        if self.audit_signing_key.startswith("dev-") or len(self.audit_signing_key) < 32:
+            problems.append("SW_AUDIT_SIGNING_KEY is the development key or under 32 characters")
+        weakness = admin_key_weakness(key) if key is not None else None
+        if weakness is not None:
+            problems.append(f"SW_BOOTSTRAP_ADMIN_KEY {weakness}")
+        if self.database_url.startswith("sqlite"):
+            problems.append(
+                "SW_DATABASE_URL is SQLite: production runs on PostgreSQL "
+                "(postgresql+psycopg://...)"
+            )
+        if not self.rate_limit_enabled:
+            problems.append("SW_RATE_LIMIT_ENABLED is false: the rate limits are off")
         if problems:
-            raise ValueError("refusing to start in production: " + "; ".join(problems))
+            raise ValueError(
+                "refusing to start in production:" + "".join(f"\n- {p}" for p in problems)
+            )
         return self
 
     def agency_url(self, agency: str) -> str:
@@ -129,6 +197,47 @@ class Settings(BaseSettings):
 
     def webhook_hosts_allowed(self) -> frozenset[str]:
         return webhook_targets.allowed_hosts(self.webhook_allowed_hosts)
+
+
+MIN_ADMIN_KEY_LENGTH = 32
+# Words that mark a key written by hand as a stand-in.
+_PLACEHOLDER_WORDS = ("password", "changeme", "example", "placeholder", "secret", "default")
+# A key of 256 random bits (``singlewindow keys create``, ``openssl rand -base64 32``)
+# scores about 200 on the estimate below, one of 128 random bits in hex about 115.
+_MIN_KEY_BITS = 90
+# Characters in a row that repeat or count up or down (``aaaaaaaa``, ``12345678``,
+# ``hgfedcba``): a random hex key has one with a chance of about one in 100,000.
+_MAX_RUN = 8
+
+
+def admin_key_weakness(key: str) -> str | None:
+    """Why an admin key is too easy to guess, or None. A heuristic for keys written by
+    hand: the development prefix, the length, stand-in words, and an estimate of its
+    randomness from how often each character occurs (its Shannon entropy, in bits)."""
+    if key.startswith("sw_dev_"):
+        return "is a development key"
+    if len(key) < MIN_ADMIN_KEY_LENGTH:
+        return f"is under {MIN_ADMIN_KEY_LENGTH} characters"
+    lowered = key.lower()
+    for word in _PLACEHOLDER_WORDS:
+        if word in lowered:
+            return f"contains {word!r}"
+    bits = -sum(n * math.log2(n / len(key)) for n in Counter(key).values())
+    if bits < _MIN_KEY_BITS or _longest_run(key) >= _MAX_RUN:
+        return "is too regular to be random (make one with `openssl rand -base64 32`)"
+    return None
+
+
+def _longest_run(key: str) -> int:
+    """The longest stretch of characters that repeat or step by one in one direction."""
+    longest = 1
+    for direction in (1, -1):
+        run = 1
+        for before, after in itertools.pairwise(key):
+            step = ord(after) - ord(before)
+            run = run + 1 if step in (0, direction) else 1
+            longest = max(longest, run)
+    return longest
 
 
 @lru_cache

@@ -108,6 +108,21 @@ class WebhookUrlForbidden(DomainError):
         )
 
 
+class WebhookLimitReached(DomainError):
+    """An owner has as many webhook endpoints as SW_WEBHOOK_MAX_ENDPOINTS allows."""
+
+    status = 409
+    code = "webhook_limit_reached"
+    title = "Too many webhook endpoints"
+    title_zh = "推送地址数量已达上限"
+
+
+class WebhookDeliveryNotFound(NotFound):
+    code = "webhook_delivery_not_found"
+    title = "No such delivery"
+    title_zh = "推送记录不存在"
+
+
 class InvalidSignature(DomainError):
     status = 401
     code = "invalid_signature"
@@ -221,6 +236,25 @@ class Overloaded(ServiceUnavailable):
         self.headers["Retry-After"] = str(retry_after)
 
 
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database cannot be reached (down, restarting, out of connections, locked past
+    the busy timeout): a passing condition the caller should retry, not a fault of the
+    request and not a bug of the service."""
+
+    code = "database_unavailable"
+    title = "The database is unavailable"
+    title_zh = "数据库暂不可用"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"The database cannot be reached; retry after {retry_after} s (with the same "
+            "Idempotency-Key, if the request had one).",
+            f"数据库暂时无法访问，请 {retry_after} 秒后重试（如有幂等键，请使用同一幂等键）。",
+            retryAfter=retry_after,
+        )
+        self.headers["Retry-After"] = str(retry_after)
+
+
 def _violation_body(v: RuleViolation) -> dict[str, Any]:
     body: dict[str, Any] = {"code": v.code, "pointer": v.pointer}
     if v.parameter is not None:
@@ -258,6 +292,21 @@ class ApiKeyNotFound(NotFound):
     title_zh = "API 密钥不存在"
 
 
+class AuditCheckpointNotFound(NotFound):
+    code = "audit_checkpoint_not_found"
+    title = "No audit checkpoint yet"
+    title_zh = "尚无审计检查点"
+
+
+class AuditCheckpointInvalid(DomainError):
+    """A checkpoint given back for verification that the single window did not sign."""
+
+    status = 422
+    code = "audit_checkpoint_invalid"
+    title = "The checkpoint's signature does not verify"
+    title_zh = "检查点签名无效"
+
+
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
@@ -271,3 +320,62 @@ class RateLimited(DomainError):
             retryAfter=retry_after,
         )
         self.headers["Retry-After"] = str(retry_after)
+
+
+class TooManyFailedAuthentications(DomainError):
+    """An address that keeps sending missing, malformed or unknown keys is turned away,
+    whatever key it sends, until its failures fall back under SW_AUTH_FAILURE_LIMIT."""
+
+    status = 429
+    code = "too_many_failed_authentications"
+    title = "Too many failed authentications from this address"
+    title_zh = "该地址认证失败次数过多"
+
+    def __init__(self, retry_after: int, limit: str) -> None:
+        super().__init__(
+            f"This address sent more than {limit} requests without a valid API key; "
+            f"retry after {retry_after} s.",
+            f"该地址使用无效 API 密钥的请求超过 {limit}，请 {retry_after} 秒后重试。",
+            retryAfter=retry_after,
+        )
+        self.headers["Retry-After"] = str(retry_after)
+
+
+class EnterpriseSuspended(Forbidden):
+    """A suspended enterprise's keys stop working until a regulator reinstates it."""
+
+    code = "enterprise_suspended"
+    title = "The enterprise's filing is suspended"
+    title_zh = "企业备案已暂停"
+
+
+class EnterpriseRevoked(Forbidden):
+    """A revoked enterprise's keys never work again: revocation is final."""
+
+    code = "enterprise_revoked"
+    title = "The enterprise's filing is revoked"
+    title_zh = "企业备案已撤销"
+
+
+class DocumentConflict(Conflict):
+    """A party's document differs from the one of its kind already sent for the order,
+    and is not sent as a change (appType 2)."""
+
+    code = "document_conflict"
+    title = "Another document of this kind was sent for this order"
+    title_zh = "该订单已有同类单证"
+
+
+class WaybillPlatformAmbiguous(Conflict):
+    """A waybill names its order by number only, and several platforms have documents of
+    an order with that number waiting."""
+
+    code = "waybill_platform_ambiguous"
+    title = "Several platforms have an order with this number waiting"
+    title_zh = "多个电商平台有该订单编号的单证待对碰"
+
+
+class OrderDocumentsNotFound(NotFound):
+    code = "order_documents_not_found"
+    title = "No documents of this order"
+    title_zh = "该订单没有单证"

@@ -5,16 +5,20 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from app.errors import DomainError, HttpError, InvalidRequest, NotFound
+from app.errors import DatabaseUnavailable, DomainError, HttpError, InvalidRequest, NotFound
 from app.request_context import current_request_id
 from app.schemas.parsing import violation_from_error
 
 log = logging.getLogger("app.errors")
 
 PROBLEM_JSON = "application/problem+json"
+# How long a caller is asked to wait before retrying when the database is unreachable.
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 class ProblemResponse(JSONResponse):
@@ -57,6 +61,16 @@ def allowed_methods(request: Request) -> list[str]:
     return [method for method in _METHODS if answered(method)]
 
 
+def database_unavailable(exc: Exception) -> bool:
+    """Whether a database error means the database cannot be reached or cannot take the
+    work now (refused or lost connections, a server shutting down, no connection free in
+    the pool, SQLite's file locked past the busy timeout or not openable): a condition
+    that passes, for the caller to retry. Other database errors are the service's bugs."""
+    if isinstance(exc, OperationalError | PoolTimeout):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> ProblemResponse:
@@ -83,6 +97,18 @@ def install_problem_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
+
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(PoolTimeout)
+    async def _database(_: Request, exc: Exception) -> ProblemResponse:
+        if not database_unavailable(exc):
+            raise exc  # a bug: answered by the handler of unexpected errors, below
+        # One line, no traceback: an outage would write one per request. The driver's own
+        # message names the cause (the statement's values are never in it).
+        cause = getattr(exc, "orig", None) or exc
+        first_line = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+        log.error("the database is unavailable: %s: %s", type(cause).__name__, first_line)
+        return problem_response(DatabaseUnavailable(DATABASE_RETRY_AFTER_SECONDS))
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> ProblemResponse:

@@ -1,5 +1,6 @@
 """``python -m mock_agencies --agency customs [--port 8101]``: run one agency service.
-``--agency all`` runs the four, each in its own process (see ``runner.run_all``).
+``--agency all`` runs the four, each in its own process (see ``runner.run_all``), on
+8101–8104 or where ``--url customs=http://HOST:PORT`` … says.
 
 Command-line options win over AGENCY_<NAME>_* variables, which win over AGENCY_*."""
 
@@ -12,7 +13,7 @@ from typing import Any
 import uvicorn
 
 from app.agencies.wire import AgencyName
-from mock_agencies.config import settings_for
+from mock_agencies.config import DEFAULT_PORTS, listening_address, settings_for
 from mock_agencies.runner import AgencyProcessError, exit_with_parent, run_all
 from mock_agencies.service import create_app
 
@@ -29,9 +30,29 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--decision-delay-ms", type=int)
     parser.add_argument("--log-level")
     parser.add_argument(
+        "--url",
+        action="append",
+        default=[],
+        metavar="AGENCY=URL",
+        help="with --agency all: the URL the single window reaches one agency at (its "
+        "SW_<AGENCY>_URL); the agency listens on that URL's host and port. Once per agency, "
+        "e.g. --url customs=http://127.0.0.1:9101 (default: --host, ports 8101–8104)",
+    )
+    parser.add_argument(
         "--exit-with-parent", action="store_true", help="stop when the parent process ends"
     )
-    return parser.parse_args(argv)
+    arguments = parser.parse_args(argv)
+    if arguments.url and arguments.agency != ALL:
+        parser.error("--url goes with --agency all (one agency takes --host and --port)")
+    arguments.ports, arguments.hosts = dict(DEFAULT_PORTS), {}
+    for given in arguments.url:
+        name, _, url = given.partition("=")
+        try:
+            agency = AgencyName(name)
+            arguments.hosts[agency], arguments.ports[agency] = listening_address(url)
+        except ValueError as error:
+            parser.error(f"--url {given}: {error}")
+    return arguments
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -47,6 +68,7 @@ def main(argv: list[str] | None = None) -> None:
         exit_with_parent()
     if arguments.agency == ALL:
         given.pop("port", None)
+        given |= {"ports": arguments.ports, "hosts": arguments.hosts}
         try:
             run_all(**given)
         except AgencyProcessError as error:

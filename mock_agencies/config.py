@@ -6,6 +6,7 @@
 import os
 from pathlib import Path
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -76,6 +77,21 @@ class AgencySettings(BaseSettings):
     @property
     def callback_url(self) -> str:
         return f"{self.callback_base_url.rstrip('/')}/v1/receipts/{self.name}"
+
+
+def listening_address(url: str) -> tuple[str, int]:
+    """Where a simulated agency listens so that ``url``, the address the single window
+    reaches it at (its ``SW_<AGENCY>_URL``), lands on it: the URL's host and port. The
+    simulations speak plain HTTP at the root, so another scheme or a path is refused
+    (``ValueError``) rather than started somewhere the single window will not look."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or 80
+    except ValueError:
+        port = 0
+    if parts.scheme != "http" or not parts.hostname or not port or parts.path.strip("/"):
+        raise ValueError(f"{url!r}: a simulated agency listens at http://HOST:PORT, with no path")
+    return parts.hostname, port
 
 
 def settings_for(agency: AgencyName, **overrides: Any) -> AgencySettings:

@@ -33,14 +33,18 @@ class AgencyProcesses:
         *,
         host: str = "127.0.0.1",
         ports: Mapping[AgencyName, int] = DEFAULT_PORTS,
+        hosts: Mapping[AgencyName, str] | None = None,
         callback_base_url: str | None = None,
         data_dir: Path | None = None,
         decision_delay_ms: int | None = None,
         log_level: str | None = None,
         startup_timeout: float = 20.0,
     ) -> None:
+        """``ports``: the agencies to run and where; ``hosts``: the host one of them
+        listens on when not ``host``."""
         self.host = host
         self.ports = dict(ports)
+        self.hosts = {agency: (hosts or {}).get(agency, host) for agency in self.ports}
         self.options: list[str] = []
         for option, value in (
             ("--callback-base-url", callback_base_url),
@@ -55,12 +59,15 @@ class AgencyProcesses:
 
     @property
     def urls(self) -> dict[AgencyName, str]:
-        return {agency: f"http://{self.host}:{port}" for agency, port in self.ports.items()}
+        return {
+            agency: f"http://{_in_url(self.hosts[agency])}:{port}"
+            for agency, port in self.ports.items()
+        }
 
     def start(self) -> None:
         for agency, port in self.ports.items():
             command = [sys.executable, "-m", "mock_agencies", "--agency", agency]
-            command += ["--host", self.host, "--port", str(port), "--exit-with-parent"]
+            command += ["--host", self.hosts[agency], "--port", str(port), "--exit-with-parent"]
             self.processes[agency] = subprocess.Popen([*command, *self.options])
         try:
             self._wait_until_healthy()
@@ -139,6 +146,7 @@ def run_all(
     *,
     host: str = "127.0.0.1",
     ports: Mapping[AgencyName, int] = DEFAULT_PORTS,
+    hosts: Mapping[AgencyName, str] | None = None,
     callback_base_url: str | None = None,
     data_dir: Path | None = None,
     decision_delay_ms: int | None = None,
@@ -151,6 +159,7 @@ def run_all(
     agencies = AgencyProcesses(
         host=host,
         ports=ports,
+        hosts=hosts,
         callback_base_url=callback_base_url,
         data_dir=data_dir,
         decision_delay_ms=decision_delay_ms,
@@ -169,6 +178,11 @@ def run_all(
     finally:
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _in_url(host: str) -> str:
+    """An IPv6 address is written in brackets in a URL."""
+    return f"[{host}]" if ":" in host else host
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
+from app.agencies.signing import signed_headers
 from app.agencies.wire import (
     DeclarationBatch,
     DeclarationBatchResult,
@@ -105,11 +106,14 @@ async def take_declarations(
     responses={404: {"description": "No such declaration here", **PROBLEM}},
 )
 def latest_receipt(declaration_id: str, agency: AgencyDep) -> Response:
-    """The latest receipt for the declaration: for reconciliation, when callbacks were lost."""
+    """The latest receipt for the declaration: for reconciliation, when callbacks were lost.
+    Signed as the callbacks are, so that the single window can tell it came from here."""
     body = agency.store.latest_receipt(declaration_id, time.time())
     if body is None:
         raise AgencyProblem(404, "declaration_unknown", f"no declaration {declaration_id} here")
-    return Response(body, media_type="application/json")
+    content = body.encode()
+    headers = signed_headers(agency.settings.secret, content)
+    return Response(content, media_type=headers.pop("content-type"), headers=headers)
 
 
 @router.get("/healthz")

@@ -2,13 +2,18 @@
 
 Failures are split the way retries need them: ``RetryableError`` (5xx, 429, timeouts,
 connection errors) may succeed later; ``RefusedError`` (any other 4xx, or an answer that
-is not what the wire format promises) will not, as the message stands."""
+is not what the wire format promises) will not, as the message stands.
+
+A receipt the single window fetches is signed by the agency like the receipts it calls
+back with (``app.agencies.signing``): the answer changes a declaration's clearance, so
+it counts only when it comes from the agency asked, about the declaration asked."""
 
 from typing import Protocol, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from app.agencies import signing
 from app.agencies.wire import (
     DeclarationBatchResult,
     FilingBatch,
@@ -29,6 +34,11 @@ class RetryableError(DeliveryError):
 
 class RefusedError(DeliveryError):
     pass
+
+
+class UntrustedAnswer(RefusedError):
+    """An answer not signed with the agency's secret, or about another agency's result
+    or another declaration than the one asked: it is not applied."""
 
 
 class AgencyAdapter(Protocol):
@@ -58,18 +68,41 @@ def check_status(response: httpx.Response) -> None:
     status = response.status_code
     if status < 400:
         return
-    text = response.text[:500]
+    text = _reason(response)
     if status >= 500 or status == 429:
         raise RetryableError(f"HTTP {status}: {text}")
     raise RefusedError(f"HTTP {status}: {text}")
 
 
-class HttpAgency:
-    """An agency service speaking ``app.agencies.wire`` at ``client.base_url``."""
+def _reason(response: httpx.Response) -> str:
+    """What an error answer says, without what it quotes: an agency refusing a message may
+    echo it back (a validation error's ``input``), buyers' ID numbers, telephones and
+    addresses with it, and the reason is logged and kept with a dead letter."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:500]
+    if not isinstance(body, dict):
+        return ""
+    detail = body.get("detail")
+    if isinstance(detail, list):  # validation errors: where and why, never the value
+        detail = "; ".join(
+            f"{'/'.join(str(part) for part in error.get('loc', ()))}: {error.get('msg')}"
+            for error in detail
+            if isinstance(error, dict)
+        )
+    parts = (body.get("code"), body.get("title"), detail)
+    return " ".join(str(part) for part in parts if isinstance(part, str) and part)[:500]
 
-    def __init__(self, name: str, client: httpx.AsyncClient) -> None:
+
+class HttpAgency:
+    """An agency service speaking ``app.agencies.wire`` at ``client.base_url``;
+    ``secret``: what the agency signs its receipts with (``Settings.agency_secret``)."""
+
+    def __init__(self, name: str, client: httpx.AsyncClient, secret: str) -> None:
         self.name = name
         self.client = client
+        self.secret = secret
 
     async def _post(self, path: str, content: bytes, key: str, answer: type[Answer]) -> Answer:
         try:
@@ -102,6 +135,18 @@ class HttpAgency:
             return None
         check_status(response)
         try:
-            return Receipt.model_validate_json(response.content)
+            signing.verify(self.secret, dict(response.headers), response.content)
+        except signing.SignatureError as error:
+            raise UntrustedAnswer(
+                f"{self.name}'s answer on {declaration_id} is not signed with its secret: {error}"
+            ) from None
+        try:
+            receipt = Receipt.model_validate_json(response.content)
         except ValidationError as exc:
             raise RefusedError(f"the agency's answer is not valid: {exc}") from exc
+        if receipt.agency != self.name or receipt.declarationId != declaration_id:
+            raise UntrustedAnswer(
+                f"{self.name} was asked about {declaration_id} and answered for "
+                f"{receipt.agency.value} about {receipt.declarationId}"
+            )
+        return receipt

@@ -4,7 +4,10 @@ Headers: ``webhook-id`` (unique per message), ``webhook-timestamp`` (Unix second
 ``webhook-signature`` (``v1,<base64 signature>``; several may be listed, space-separated,
 while a secret is rotated).
 
-The agencies sign their receipts with a shared secret, its UTF-8 bytes the key. Status
+The agencies sign their receipts with a shared secret, its UTF-8 bytes the key: those they
+call back with, and the one they answer when asked (``GET /declarations/{id}``, signed
+with the same headers over the answer's body), which the single window checks before
+applying it (``app.agencies.client.HttpAgency.fetch_receipt``). Status
 pushes to webhook endpoints follow Standard Webhooks to the letter, so that a platform
 can check them with any of its libraries: the secret is ``whsec_`` and the base64 of
 random bytes, and the key is those bytes (``webhook_key``)."""

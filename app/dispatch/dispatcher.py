@@ -1,5 +1,6 @@
-"""The dispatcher: delivers due outbox messages to the agencies and webhook endpoints,
-and asks agencies directly about declarations they have been quiet on for too long.
+"""The dispatcher: delivers due outbox messages to the agencies, and asks agencies
+directly about declarations they have been quiet on for too long. Beside it, the pusher
+(app.dispatch.pusher) sends status changes to webhook endpoints, apart from clearance.
 
 It runs in the API process (the lifespan starts it) or alone in `singlewindow worker`
 processes; any number can run over PostgreSQL."""
@@ -7,7 +8,6 @@ processes; any number can run over PostgreSQL."""
 import asyncio
 import contextlib
 import hashlib
-import json
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -23,11 +23,9 @@ from app.agencies.client import (
     DeliveryError,
     HttpAgency,
     RefusedError,
-    check_status,
-    classify,
+    UntrustedAnswer,
     timeouts,
 )
-from app.agencies.signing import webhook_headers
 from app.agencies.wire import (
     AgencyName,
     FilingBatch,
@@ -38,10 +36,10 @@ from app.agencies.wire import (
 from app.config import Settings
 from app.dispatch import payloads
 from app.dispatch.pacing import Pacing
+from app.dispatch.pusher import Pusher
 from app.dispatch.webhook_client import webhook_client
-from app.domain import webhook_targets
 from app.domain.clearance import Agency, AgencyStatus
-from app.store import derived, enterprises, idempotency, outbox, receipts, webhooks
+from app.store import audit, derived, enterprises, idempotency, outbox, receipts
 from app.store.db import read_session
 from app.store.derived import SUBMIT_DECLARATION
 from app.store.models import DeclarationAgency
@@ -70,13 +68,12 @@ class Dispatcher:
         engine: Engine,
         settings: Settings,
         agencies: Mapping[str, AgencyAdapter],
-        webhook_client: httpx.AsyncClient,
+        pusher: Pusher | None = None,
     ) -> None:
         self.engine = engine
         self.settings = settings
         self.agencies = agencies
-        self.webhook_client = webhook_client
-        self.allowed_hosts = settings.webhook_hosts_allowed()
+        self.pusher = pusher
         self.policy = RetryPolicy(
             base_seconds=settings.retry_base_seconds,
             cap_seconds=settings.retry_cap_seconds,
@@ -92,6 +89,15 @@ class Dispatcher:
         )
 
     async def run(self, stop: asyncio.Event) -> None:
+        pushing = asyncio.create_task(self.pusher.run(stop)) if self.pusher else None
+        try:
+            await self._run(stop)
+        finally:
+            stop.set()
+            if pushing is not None:
+                await pushing
+
+    async def _run(self, stop: asyncio.Event) -> None:
         log.info("dispatcher started")
         while not stop.is_set():
             try:
@@ -100,14 +106,11 @@ class Dispatcher:
                         await asyncio.wait_for(stop.wait(), self.settings.dispatch_idle_seconds)
                     continue
                 delivered = await self.tick()
-                if time.monotonic() - self._last_reconcile > self.settings.reconcile_every_seconds:
-                    self._last_reconcile = time.monotonic()
-                    await self.reconcile()
-                    # Idempotency keys are kept 24 hours (or as set), then forgotten.
-                    await asyncio.to_thread(idempotency.purge_expired, self.engine)
             except Exception:
                 log.exception("dispatcher round failed; retrying")
                 delivered = 0
+            # Apart from the round: a round that keeps failing must not stop them.
+            await self._housekeeping()
             # Idle: wait for work. Busy but below full batches: linger a moment so that the
             # next round carries more per call (each round costs a few transactions and
             # one request per agency, whatever its size).
@@ -121,6 +124,27 @@ class Dispatcher:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), pause)
         log.info("dispatcher stopped")
+
+    async def _housekeeping(self) -> None:
+        """Every SW_RECONCILE_EVERY_SECONDS (not while the worker defers to a peak of
+        intake): reconcile, forget expired idempotency keys, checkpoint the audit trail."""
+        if time.monotonic() - self._last_reconcile <= self.settings.reconcile_every_seconds:
+            return
+        self._last_reconcile = time.monotonic()
+        try:
+            await self.reconcile()
+            # Idempotency keys are kept 24 hours (or as set), then forgotten.
+            await asyncio.to_thread(idempotency.purge_expired, self.engine)
+            # A signed checkpoint of the audit trail's head, once a minute (or as set)
+            # while the trail grows.
+            await asyncio.to_thread(
+                audit.checkpoint_if_due,
+                self.engine,
+                self.settings.audit_signing_key,
+                self.settings.audit_checkpoint_seconds,
+            )
+        except Exception:
+            log.exception("dispatcher housekeeping failed; retrying")
 
     async def _arrivals(self) -> tuple[int, float]:
         """The declarations accepted since the last call, and the seconds since."""
@@ -156,16 +180,11 @@ class Dispatcher:
             return made
         # An agency takes a few batches at once: a round waits for the agencies' answers,
         # so one batch per round held delivery to a batch per round trip.
-        pushes = {d: d.startswith(webhooks.DESTINATION_PREFIX) for d in destinations}
-        batch = self.settings.dispatch_batch_size
         claimed = await asyncio.to_thread(
             outbox.claim_each,
             self.engine,
-            pushes,
-            {
-                d: batch if push else batch * self.settings.dispatch_parallel_batches
-                for d, push in pushes.items()
-            },
+            destinations,
+            self.settings.dispatch_batch_size * self.settings.dispatch_parallel_batches,
             self.lease,
         )
         # Each declaration is read once for all the agencies it goes to.
@@ -189,13 +208,7 @@ class Dispatcher:
     async def deliver(self, destination: str) -> int:
         """Deliver one batch to one destination; answers how many messages it carried."""
         claimed = await asyncio.to_thread(
-            lambda: outbox.claim(
-                self.engine,
-                destination,
-                self.settings.dispatch_batch_size,
-                self.lease,
-                in_order=destination.startswith(webhooks.DESTINATION_PREFIX),
-            )
+            outbox.claim, self.engine, destination, self.settings.dispatch_batch_size, self.lease
         )
         taken = _Taken()
         await self._deliver(destination, claimed, taken)
@@ -211,9 +224,6 @@ class Dispatcher:
     ) -> None:
         """``built``: the declaration messages of the round, if read already."""
         if not claimed:
-            return
-        if destination.startswith(webhooks.DESTINATION_PREFIX):
-            await self._push_in_order(claimed)
             return
         agency = self.agencies.get(destination)
         if agency is None:
@@ -318,46 +328,6 @@ class Dispatcher:
             f"{agency.name} did not register it",
         )
 
-    async def _push_in_order(self, messages: Sequence[Claimed]) -> None:
-        """Status changes to one webhook endpoint, one after another: when one fails, the
-        ones after it wait for its retry, so that the endpoint sees them in order."""
-        for position, message in enumerate(messages):
-            error = await self._push(message)
-            if error is None:
-                continue
-            gone, retry_at = await self._failed([message], error)
-            rest = messages[position + 1 :]
-            await asyncio.to_thread(
-                outbox.postpone, self.engine, rest, utcnow() if gone else retry_at
-            )
-            return
-
-    async def _push(self, message: Claimed) -> DeliveryError | None:
-        """One status change to one webhook endpoint, signed with the endpoint's secret."""
-        endpoint_id = message.destination.removeprefix(webhooks.DESTINATION_PREFIX)
-        target = await asyncio.to_thread(webhooks.endpoint, self.engine, endpoint_id)
-        if target is None or message.payload is None:
-            await self._dead([message], "the webhook endpoint was removed")
-            return None
-        # Endpoints registered before the rules were, or allowed by a setting since
-        # removed: the URL is checked again as it stands. What a name resolves to is
-        # checked by the webhook client as it connects (app.dispatch.webhook_client).
-        refusal = webhook_targets.url_refusal(target.url, self.allowed_hosts)
-        if refusal is not None:
-            return RefusedError(f"not pushed: {refusal.message}")
-        body = json.dumps(message.payload, ensure_ascii=False).encode()
-        try:
-            response = await self.webhook_client.post(
-                target.url,
-                content=body,
-                headers=webhook_headers(target.secret, body, message.idempotency_key),
-            )
-            _check_push_answer(response)
-        except Exception as exc:
-            return classify(exc)
-        await asyncio.to_thread(outbox.mark_delivered, self.engine, [message.id])
-        return None
-
     async def _failed(
         self, messages: Sequence[Claimed], error: DeliveryError
     ) -> tuple[list[Claimed], datetime]:
@@ -380,7 +350,9 @@ class Dispatcher:
         await asyncio.to_thread(outbox.mark_dead, self.engine, [m.id for m in messages], reason)
 
     async def reconcile(self) -> None:
-        """Poll agencies about declarations they acknowledged but have not decided."""
+        """Poll agencies about declarations they acknowledged but have not decided; and
+        catch up with work still pending long after it was due (``_catch_up``)."""
+        await self._catch_up()
         quiet = await asyncio.to_thread(self._undecided)
         if not quiet:
             return
@@ -409,14 +381,64 @@ class Dispatcher:
             return [(agency, declaration_id) for agency, declaration_id in rows]
 
     async def _fetch(self, agency: str, declaration_id: str) -> Receipt | None:
+        """The agency's latest receipt on the declaration, if it is the agency's word on
+        that declaration: an answer the agency did not sign, or about another agency's
+        result or another declaration, is logged and not applied."""
         adapter = self.agencies.get(agency)
         if adapter is None:
             return None
         try:
-            return await adapter.fetch_receipt(declaration_id)
+            receipt = await adapter.fetch_receipt(declaration_id)
+        except UntrustedAnswer as error:
+            log.warning("not reconciled %s at %s: %s", declaration_id, agency, error)
+            return None
         except DeliveryError as error:
             log.info("could not reconcile %s at %s: %s", declaration_id, agency, error)
             return None
+        if receipt is not None and (
+            receipt.agency != agency or receipt.declarationId != declaration_id
+        ):
+            log.warning(
+                "not reconciled %s at %s: the answer is %s's about %s",
+                declaration_id,
+                agency,
+                receipt.agency.value,
+                receipt.declarationId,
+            )
+            return None
+        return receipt
+
+    async def _catch_up(self) -> None:
+        """Work still pending ``reconcile_after_seconds`` after it was due, said in the
+        log with its counts: declarations accepted and never derived (derived here, in
+        case the rounds that would have are being deferred or keep failing past them),
+        and outbox messages due and not delivered (a dead worker's, once its lease is
+        over, are due again and the next round takes them; messages that stay overdue
+        mean no round is delivering)."""
+        cutoff = utcnow() - timedelta(seconds=self.settings.reconcile_after_seconds)
+        underived = await asyncio.to_thread(derived.overdue, self.engine, cutoff)
+        if underived:
+            made = 0
+            chunk = self.settings.derive_batch_size
+            while made < underived:
+                count = await asyncio.to_thread(derived.derive_pending, self.engine, chunk)
+                made += count
+                if count < chunk:
+                    break
+            log.warning(
+                "%d declarations accepted before %s were not derived yet; %d derived now",
+                underived,
+                cutoff.isoformat(timespec="seconds"),
+                made,
+            )
+        late = await asyncio.to_thread(outbox.overdue, self.engine, cutoff)
+        if late:
+            log.warning(
+                "%d outbox messages due before %s are not delivered yet: %s",
+                sum(late.values()),
+                cutoff.isoformat(timespec="seconds"),
+                ", ".join(f"{destination} {n}" for destination, n in sorted(late.items())),
+            )
 
 
 @dataclass
@@ -435,24 +457,15 @@ def _batch_key(messages: Sequence[Claimed]) -> str:
     return "batch-" + hashlib.sha256(keys.encode()).hexdigest()[:40]
 
 
-def _check_push_answer(response: httpx.Response) -> None:
-    """A push is delivered by a 2xx answer only. Redirects are not followed (the push
-    would land where nobody checked it may go), and a 3xx will not turn into a 2xx as
-    the endpoint stands: the platform registers the URL it redirects to instead."""
-    if 300 <= response.status_code < 400:
-        where = response.headers.get("location", "")
-        raise RefusedError(
-            f"HTTP {response.status_code} redirect to {where[:500]!r}: pushes do not follow "
-            "redirects; register the final URL"
-        )
-    check_status(response)
-
-
 def build_dispatcher(
     engine: Engine, settings: Settings
 ) -> tuple[Dispatcher, list[httpx.AsyncClient]]:
-    """A dispatcher and the HTTP clients it owns (the caller closes them)."""
+    """A dispatcher, its pusher, and the HTTP clients they own (the caller closes them)."""
     clients = agency_clients(settings)
     pushes = webhook_client(settings)
-    adapters = {name: HttpAgency(name, client) for name, client in clients.items()}
-    return Dispatcher(engine, settings, adapters, pushes), [*clients.values(), pushes]
+    adapters = {
+        name: HttpAgency(name, client, settings.agency_secret(name))
+        for name, client in clients.items()
+    }
+    pusher = Pusher(engine, settings, pushes)
+    return Dispatcher(engine, settings, adapters, pusher), [*clients.values(), pushes]

@@ -119,8 +119,12 @@ def webhook_client(settings: Settings, resolver: Resolver = resolve) -> httpx.As
     """The client that pushes status changes; redirects are not followed (a 3xx answer
     is a failed push), so a push never lands anywhere but where it was checked to go."""
     network = CheckedNetwork(settings.webhook_hosts_allowed(), resolver)
+    # Room for every push the pusher may have under way at once.
+    most = settings.webhook_concurrency * settings.webhook_endpoint_concurrency
     return httpx.AsyncClient(
-        transport=_CheckedTransport(network, httpx.Limits()),
+        transport=_CheckedTransport(
+            network, httpx.Limits(max_connections=most, max_keepalive_connections=most)
+        ),
         timeout=timeouts(settings.dispatch_connect_timeout, settings.dispatch_read_timeout),
         follow_redirects=False,
         trust_env=False,

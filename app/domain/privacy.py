@@ -1,12 +1,13 @@
-"""What callers other than regulators see of buyers' personal data."""
+"""What callers other than regulators see of buyers' and payers' personal data."""
 
 import copy
 from typing import Any
 
-# Per document, the fields holding ID numbers or phone numbers.
+# Per document, the fields holding ID numbers or phone numbers (the payment's
+# ``telephone`` is the payer's).
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "order": ("buyerIdNumber", "buyerTelephone", "consigneeTelephone"),
-    "payment": ("payerIdNumber",),
+    "payment": ("payerIdNumber", "telephone"),
     "logistics": ("consigneeTelephone",),
 }
 

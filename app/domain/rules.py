@@ -6,10 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
-from functools import lru_cache
 
-from stdnum.cn import ric
-
+from app.domain import resident_id
 from app.domain.violations import RuleCode, RuleViolation, violation
 from app.schemas.declaration import DeclarationSet
 
@@ -230,20 +228,15 @@ def _currencies(ds: DeclarationSet) -> Iterable[RuleViolation]:
 
 
 def _identity(ds: DeclarationSet) -> Iterable[RuleViolation]:
+    today = datetime.now(CHINA_TIME).date()  # a birth date still to come is refused
     for prefix, id_type, id_number in (
         ("/order/buyer", ds.order.buyerIdType, ds.order.buyerIdNumber),
         ("/payment/payer", ds.payment.payerIdType, ds.payment.payerIdNumber),
     ):
         if id_type != RESIDENT_ID_CARD:
             yield violation(RuleCode.ID_TYPE_UNSUPPORTED, f"{prefix}IdType", found=id_type)
-        elif not _is_resident_id(id_number):
+        elif not resident_id.is_valid(id_number, today):
             yield violation(RuleCode.ID_NUMBER_INVALID, f"{prefix}IdNumber", found=id_number)
-
-
-@lru_cache(maxsize=65536)
-def _is_resident_id(number: str) -> bool:
-    # The same buyers come back; the birth-place check looks up a table each time.
-    return bool(ric.is_valid(number))
 
 
 def _single_limit(ds: DeclarationSet) -> Iterable[RuleViolation]:

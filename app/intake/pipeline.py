@@ -26,6 +26,7 @@ from app.domain import decision, rules
 from app.domain.clearance import CEB_STATUS, ClearanceStatus
 from app.domain.decision import Candidate, Decision, Outcome
 from app.domain.violations import RuleViolation
+from app.schemas.declaration import DeclarationSet
 from app.store import audit
 from app.store import intake as store
 from app.store.db import SessionFactory, read_session, sqlite_writer_turn, write_session
@@ -59,10 +60,22 @@ class ItemResult:
     replay: StoredAnswer | None = None
     # A replayed key whose first answer was an acceptance: when it was accepted.
     replay_created_at: datetime | None = None
+    # A duplicate: the enterprises the declaration that has the order names.
+    existing_parties: frozenset[str] = frozenset()
 
     @property
     def outcome(self) -> Outcome:
         return self.decision.outcome
+
+    def existing_for(self, own: str | None) -> str | None:
+        """The declaration that has a duplicate's order, if the caller may be told which
+        it is: one of its parties, or anyone who reads every declaration (``own``: the
+        caller's customs code, None for them). Anyone else learns only that the order is
+        taken, never another enterprise's declaration."""
+        existing = self.decision.existing_id
+        if self.outcome is not Outcome.DUPLICATE or existing is None:
+            return None
+        return existing if own is None or own in self.existing_parties else None
 
     @property
     def violations(self) -> Sequence[RuleViolation]:
@@ -74,6 +87,13 @@ def new_id() -> str:
     land on the last page of the primary key's index rather than on as many random ones
     (at peak, each page a group touches is written to the log in full)."""
     return str(uuid_utils.uuid7())
+
+
+def parties(ds: DeclarationSet) -> frozenset[str]:
+    """The enterprises a declaration names, as its row keeps them."""
+    return frozenset(
+        (ds.order.ebpCode, ds.order.ebcCode, ds.payment.payCode, ds.logistics.logisticsCode)
+    )
 
 
 def new_declaration(candidate: Candidate, actor: str, now: datetime) -> store.NewDeclaration:
@@ -236,6 +256,7 @@ class IntakePipeline:
             facts, ended_keys = store.read_facts(connection, candidates, now, self.key_ttl)
             decisions = decision.decide(candidates, facts, now)
             results = [ItemResult(d) for d in decisions]
+            self._name_parties(connection, candidates, results)
             writes = store.Writes(accepted=[], refused=[], answers=[])
             bound: list[Any] = []
             for submission, result, draft in zip(group, results, drafts, strict=True):
@@ -251,6 +272,27 @@ class IntakePipeline:
             audit.append(session, trail)
             session.commit()
         return results
+
+    @staticmethod
+    def _name_parties(
+        connection: Connection, candidates: Sequence[Candidate], results: list[ItemResult]
+    ) -> None:
+        """The parties of the declarations that duplicates' orders are in: one of the
+        group, or one stored (read only when there are duplicates)."""
+        duplicates = [r for r in results if r.outcome is Outcome.DUPLICATE]
+        existing = {r.decision.existing_id for r in duplicates} - {None}
+        if not existing:
+            return
+        known = {
+            c.id: parties(c.documents)
+            for c in candidates
+            if c.documents is not None and c.id in existing
+        }
+        known |= store.declaration_parties(
+            connection, {i for i in existing if i is not None and i not in known}
+        )
+        for result in duplicates:
+            result.existing_parties = known.get(result.decision.existing_id or "", frozenset())
 
     def _drafts(self, group: list[Submission], now: datetime) -> list[_Draft | None]:
         rows = [

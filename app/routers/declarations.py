@@ -75,8 +75,9 @@ async def list_declarations(
     response_model=DeclarationDetail,
     summary="Read one declaration: documents, status and each agency's result",
     description=(
-        "Buyers' ID and phone numbers are masked (`1101**********1234`) for everyone but "
-        "regulators. An enterprise reads the declarations it is a party to; others are 404."
+        "Buyers' and payers' ID and phone numbers are masked (`1101**********1234`) for "
+        "everyone but regulators. An enterprise reads the declarations it is a party to; "
+        "others are 404."
     ),
     dependencies=[allow(*EVERYONE)],
     responses={**AUTH_PROBLEMS, 404: PROBLEM},

@@ -40,7 +40,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 async def read_body(request: Request, accepted: Set[BodyFormat] = JSON_ONLY) -> bytes:
     """The request's body, once its Content-Type says it is in a format the route takes
     (415 ``unsupported_media_type`` otherwise). Every route that takes a body reads it
-    here, the routes that parse it themselves included."""
+    here, the routes that parse it themselves included; those whose callers sign their
+    bodies read it with ``signed_body``."""
     body = await request.body()
     body_format(request.headers.get("content-type"), body, accepted)
     return body
@@ -51,6 +52,21 @@ async def raw_body(request: Request) -> bytes:
 
 
 RawBody = Annotated[bytes, Depends(raw_body)]
+
+
+async def signed_body(request: Request) -> bytes:
+    """The body of a route whose caller is known by the body's signature: the route
+    checks the signature first and the format after (``check_json``), so that nothing
+    about the route is told to a caller who cannot sign."""
+    return await request.body()
+
+
+SignedBody = Annotated[bytes, Depends(signed_body)]
+
+
+def check_json(request: Request, body: bytes) -> None:
+    body_format(request.headers.get("content-type"), body, JSON_ONLY)
+
 
 # The spec says what a cursor looks like; the paginator checks it, so that any cursor the
 # service did not issue, whether or not it looks like one, answers 400 invalid_cursor.

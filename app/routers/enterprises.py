@@ -133,6 +133,9 @@ async def list_enterprises(
         matches = (role is None or role.value in mine.roles.split()) and (
             status is None or mine.status == status.value
         )
+        if cursor is not None:
+            # Its one filing is on the first page; a cursor is still checked.
+            enterprises.check_cursor(cursor)
         rows: Sequence[Enterprise] = [mine] if matches and cursor is None else []
         return EnterprisePage(items=await with_registrations(engine, rows), nextCursor=None)
     rows, next_cursor = await run_in_threadpool(

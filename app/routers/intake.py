@@ -94,26 +94,28 @@ async def declare(request: Request) -> Response:
             if stranger is not None
             else Candidate.of(ds, new_id(), key)
         )
+    own = principal.only_own()
     if key is None and candidate.documents is None:
-        return _answer(candidate, ItemResult(_unread(candidate)))
-    render = None if key is None else _render_kept(candidate)
+        return _answer(candidate, ItemResult(_unread(candidate)), own)
+    render = None if key is None else _render_kept(candidate, own)
     result = await _pipeline(request).declare(Submission(candidate, principal.actor, render))
-    return _answer(candidate, result)
+    return _answer(candidate, result, own)
 
 
 def _unread(candidate: Candidate) -> Decision:
     return Decision(candidate.unread, candidate.found)
 
 
-def _render_kept(candidate: Candidate) -> Callable[[ItemResult], StoredAnswer]:
+def _render_kept(candidate: Candidate, own: str | None) -> Callable[[ItemResult], StoredAnswer]:
     def render(result: ItemResult) -> StoredAnswer:
-        return stored_answer(_answer(candidate, result))
+        return stored_answer(_answer(candidate, result, own))
 
     return render
 
 
-def _answer(candidate: Candidate, result: ItemResult) -> Response:
-    """A single declaration's answer."""
+def _answer(candidate: Candidate, result: ItemResult, own: str | None) -> Response:
+    """A single declaration's answer to the caller (``own``: its customs code, None for
+    those who read every declaration)."""
     outcome = result.outcome
     if outcome is Outcome.ACCEPTED:
         declaration = result.declaration
@@ -121,7 +123,7 @@ def _answer(candidate: Candidate, result: ItemResult) -> Response:
         return _accepted(declaration.id, declaration.created_at)
     if outcome is Outcome.KEYED:
         return _keyed(result)
-    return problem_response(_problem(candidate, result))
+    return problem_response(_problem(candidate, result, own))
 
 
 def _accepted(declaration_id: str, created_at: Any, replay: bool = False) -> Response:
@@ -165,15 +167,20 @@ def _keyed(result: ItemResult) -> Response:
     )
 
 
-def _problem(candidate: Candidate, result: ItemResult) -> DomainError:
+def _problem(candidate: Candidate, result: ItemResult, own: str | None) -> DomainError:
     outcome, violations = result.outcome, list(result.violations)
     if outcome is Outcome.INVALID:
         return InvalidRequest(violations)
     if outcome is Outcome.NOT_A_PARTY:
         return NotAParty(violations[0].message, violations[0].messageZh)
     if outcome is Outcome.DUPLICATE and candidate.documents is not None:
-        existing = result.decision.existing_id or ""
         order = candidate.documents.order
+        existing = result.existing_for(own)
+        if existing is None:  # another enterprise's declaration: not even its id
+            return DuplicateOrder(
+                f"Order {order.orderNo!r} of platform {order.ebpCode} has already been declared.",
+                f"电商平台 {order.ebpCode} 的订单 {order.orderNo!r} 已申报。",
+            )
         return DuplicateOrder(
             f"Order {order.orderNo!r} of platform {order.ebpCode} was declared as "
             f"{existing}; changing a declaration is not supported yet.",
@@ -244,7 +251,8 @@ async def declare_batch(request: Request) -> Response:
         results = await _pipeline(request).declare_batch(
             [Submission(c, principal.actor) for c in candidates]
         )
-        answers = [_batch_answer(index, r) for index, r in enumerate(results)]
+        own = principal.only_own()
+        answers = [_batch_answer(index, r, own) for index, r in enumerate(results)]
         accepted = sum(1 for a in answers if a.outcome == Outcome.ACCEPTED.value)
         answer = DeclarationBatchAnswer(
             accepted=accepted, refused=len(answers) - accepted, results=answers
@@ -254,7 +262,7 @@ async def declare_batch(request: Request) -> Response:
     return await run_idempotent(request, body, handle)
 
 
-def _batch_answer(index: int, result: ItemResult) -> BatchItemAnswer:
+def _batch_answer(index: int, result: ItemResult, own: str | None) -> BatchItemAnswer:
     declaration = result.declaration
     if declaration is not None:
         return BatchItemAnswer(
@@ -265,7 +273,7 @@ def _batch_answer(index: int, result: ItemResult) -> BatchItemAnswer:
             cebStatus=declaration.ceb_status,
             location=declaration_location(declaration.id),
         )
-    existing = result.decision.existing_id
+    existing = result.existing_for(own)
     return BatchItemAnswer(
         index=index,
         outcome=result.outcome.value,
@@ -330,8 +338,9 @@ def documentation() -> list[APIRoute]:
             description=(
                 "Checks the schema and every business rule in one pass. Accepted: `202` "
                 "with the declaration's id and a `Location`. Refused: `422` listing every "
-                "violation. An order already declared: `409 duplicate_order` pointing at "
-                "it. More declarations waiting than the service takes on: `503 "
+                "violation. An order already declared: `409 duplicate_order`, pointing at "
+                "the declaration that has it only when the caller is one of its parties. "
+                "More declarations waiting than the service takes on: `503 "
                 "overloaded` with `Retry-After`, nothing stored."
             ),
             openapi_extra=DECLARATION_BODY,

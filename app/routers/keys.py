@@ -1,4 +1,3 @@
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
@@ -42,13 +41,6 @@ def issued_response(issued: keys.IssuedKey) -> JSONResponse:
         status_code=201,
         headers={"Location": f"/v1/keys/{issued.key.id}"},
     )
-
-
-def forget_key(body: bytes) -> bytes:
-    """What an idempotent replay may show of an issued key: everything but the key."""
-    answer = json.loads(body)
-    answer["key"] = None
-    return json.dumps(answer).encode()
 
 
 def _field_missing(pointer: str, message: str, message_zh: str) -> InvalidRequest:
@@ -104,7 +96,8 @@ async def create_key(
         )
         return issued_response(issued)
 
-    return await run_idempotent(request, body, handle, redact=forget_key)
+    # The new key is not kept for a replay (app.idempotent.SHOWN_ONCE).
+    return await run_idempotent(request, body, handle)
 
 
 @router.get(
@@ -139,7 +132,7 @@ async def rotate_key(
         authenticator(request).forget(old.id)
         return issued_response(issued)
 
-    return await run_idempotent(request, b"", handle, redact=forget_key)
+    return await run_idempotent(request, b"", handle)
 
 
 @router.delete(
@@ -152,7 +145,9 @@ async def rotate_key(
 async def revoke_key(
     keyId: KeyId, request: Request, engine: EngineDep, principal: PrincipalDep
 ) -> Response:
-    await run_in_threadpool(keys.revoke, engine, keyId, principal.only_own())
+    await run_in_threadpool(
+        lambda: keys.revoke(engine, keyId, principal.only_own(), actor=principal.actor)
+    )
     authenticator(request).forget(keyId)
     return Response(status_code=204)
 

@@ -8,7 +8,7 @@ from app.agencies.wire import ReceiptBatch
 from app.auth import agency_signed
 from app.domain.clearance import Agency
 from app.errors import InvalidSignature, ReceiptAgencyMismatch
-from app.routers.deps import PROBLEM, RawBody, SettingsDep, json_body
+from app.routers.deps import PROBLEM, SettingsDep, SignedBody, check_json, json_body
 from app.schemas.parsing import parse_body
 from app.store.group_commit import ReceiptCommitter
 
@@ -33,13 +33,14 @@ class ReceiptsApplied(BaseModel):
     ),
     openapi_extra=json_body("ReceiptBatch"),
     dependencies=[agency_signed()],
-    responses={401: PROBLEM, 413: PROBLEM, 422: PROBLEM, 429: PROBLEM},
+    responses={401: PROBLEM, 413: PROBLEM, 415: PROBLEM, 422: PROBLEM, 429: PROBLEM},
 )
-async def receive(agency: Agency, request: Request, body: RawBody, settings: SettingsDep) -> Any:
+async def receive(agency: Agency, request: Request, body: SignedBody, settings: SettingsDep) -> Any:
     try:
         signing.verify(settings.agency_secret(agency), dict(request.headers), body)
     except signing.SignatureError as error:
         raise InvalidSignature(f"Receipt refused: {error}.", "回执签名校验失败，已拒收。") from None
+    check_json(request, body)
     batch = parse_body(ReceiptBatch, body)
     strangers = {r.agency.value for r in batch.receipts} - {agency.value}
     if strangers:

@@ -6,12 +6,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy import Engine
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from app.auth import ADMIN, REGULATOR, Cost, PrincipalDep, allow
+from app.config import Settings
 from app.domain.clearance import ClearanceStatus
 from app.domain.violations import RuleViolation
-from app.errors import InvalidRequest
+from app.errors import AuditCheckpointInvalid, AuditCheckpointNotFound, InvalidRequest
 from app.idempotent import run_idempotent
 from app.routers.deps import (
     AUTH_PROBLEMS,
@@ -32,14 +34,19 @@ from app.routers.deps import page_size as page_size_of
 from app.schemas.enterprise import CreditGrade, EnterprisePage, EnterprisePublic, FilingStatus, Role
 from app.schemas.parsing import parse_body
 from app.schemas.regulator import (
+    AuditCheckpoint,
+    AuditCheckpointPage,
     AuditVerification,
+    CheckpointProblem,
     CreditGradeChange,
     FeedItem,
     FeedPage,
     FilingStatusChange,
+    KeptCheckpointResult,
+    RowProblem,
 )
 from app.schemas.responses import DeclarationPage, DeclarationSummary
-from app.store import audit, enterprises, export, regulator, stats
+from app.store import audit, audit_checkpoints, audit_rows, enterprises, export, regulator, stats
 from app.store.keys import RegulatorAgency
 
 router = APIRouter(prefix="/v1/regulator", tags=["regulators"])
@@ -239,15 +246,160 @@ async def feed(
 @router.get(
     "/audit/verify",
     response_model=AuditVerification,
-    summary="Walk the audit trail's hash chain and name the first broken row",
+    summary="Verify the audit trail: its chain, its checkpoints and the rows it describes",
+    description=(
+        "Walks the hash chain and names the first broken row; compares every stored "
+        "checkpoint with the chain (one beyond its end shows rows removed from the end); "
+        "compares every filing, API key and declaration with its newest audit entry (a row "
+        "changed without one is listed). A verified trail whose head moved since the last "
+        "checkpoint gets a new one when one is due."
+    ),
     dependencies=[HEAVY],
     responses=AUTH_PROBLEMS,
 )
-async def verify_audit(engine: EngineDep) -> AuditVerification:
-    result = await run_in_threadpool(audit.verify, engine)
-    return AuditVerification(
-        ok=result.ok, checked=result.checked, brokenSeq=result.broken_seq, problem=result.problem
+async def verify_audit(engine: EngineDep, settings: SettingsDep) -> AuditVerification:
+    return await _verification(engine, settings, None)
+
+
+@router.post(
+    "/audit/verify",
+    response_model=AuditVerification,
+    summary="Verify the audit trail against a checkpoint you kept",
+    description=(
+        "As `GET`, and the trail must still hold the checkpoint's row with its hash: rows "
+        "removed from the end after it was taken show here even when the stored "
+        "checkpoints were removed too. A checkpoint the service did not sign answers "
+        "`422 audit_checkpoint_invalid`."
+    ),
+    openapi_extra=json_body("AuditCheckpoint"),
+    dependencies=[HEAVY],
+    responses={**RESPONSES, 413: PROBLEM},
+)
+async def verify_audit_against(
+    body: RawBody, engine: EngineDep, settings: SettingsDep
+) -> AuditVerification:
+    given = parse_body(AuditCheckpoint, body)
+    kept = audit_checkpoints.Checkpoint(
+        given.seq, given.hash, given.createdAt, given.keyId, given.signature
     )
+    if not audit_checkpoints.signed_by(settings.audit_signing_key, kept):
+        raise AuditCheckpointInvalid(
+            "This checkpoint was not signed by this service's audit key: it was altered, or "
+            "signed under a key the service no longer holds.",
+            "该检查点并非由本系统当前的审计密钥签名：可能已被篡改，或签名密钥已更换。",
+            seq=given.seq,
+        )
+    return await _verification(engine, settings, kept)
+
+
+async def _verification(
+    engine: Engine, settings: Settings, kept: audit_checkpoints.Checkpoint | None
+) -> AuditVerification:
+    key = settings.audit_signing_key
+    chain = await run_in_threadpool(
+        lambda: audit.verify(engine, key=key, kept=[kept] if kept is not None else [])
+    )
+    rows = await run_in_threadpool(audit_rows.check, engine)
+    if chain.ok:
+        await run_in_threadpool(
+            audit.checkpoint_if_due, engine, key, settings.audit_checkpoint_seconds
+        )
+    problem: str | None = chain.problem
+    if problem is None and not rows.ok:
+        problem = "rows differ from their audit entries"
+    verdict = None
+    if kept is not None:
+        own = [p for p in chain.checkpoint_problems if p.kept]
+        unreached = chain.broken_seq is not None and chain.checked < kept.seq and not own
+        verdict = KeptCheckpointResult(
+            seq=kept.seq,
+            ok=not own and not unreached,
+            problem=own[0].problem if own else "the chain breaks before it" if unreached else None,
+        )
+    return AuditVerification(
+        ok=chain.ok and rows.ok,
+        checked=chain.checked,
+        brokenSeq=chain.broken_seq,
+        problem=problem,
+        headHash=chain.head_hash,
+        checkpointsChecked=chain.checkpoints_checked,
+        checkpointProblems=[
+            CheckpointProblem(seq=p.seq, problem=p.problem, kept=p.kept)
+            for p in chain.checkpoint_problems
+        ],
+        rowsChecked=rows.checked,
+        rowProblemCount=rows.problem_count,
+        rowProblems=[
+            RowProblem(subjectType=p.subject_type, subjectId=p.subject_id, problem=p.problem)
+            for p in rows.problems
+        ],
+        unanchoredRows=rows.unanchored,
+        checkpoint=verdict,
+    )
+
+
+def _public(checkpoint: audit_checkpoints.Checkpoint) -> AuditCheckpoint:
+    return AuditCheckpoint(
+        seq=checkpoint.seq,
+        hash=checkpoint.hash,
+        createdAt=checkpoint.created_at,
+        keyId=checkpoint.key_id,
+        signature=checkpoint.signature,
+    )
+
+
+@router.get(
+    "/audit/checkpoints",
+    response_model=AuditCheckpointPage,
+    summary="The audit trail's signed checkpoints, newest first",
+    description=(
+        "Each says that row `seq` of the trail has hash `hash`, signed by the service. Keep "
+        "them: `POST /v1/regulator/audit/verify` with one shows whether the trail still "
+        "holds it."
+    ),
+    dependencies=[READ],
+    responses=RESPONSES,
+)
+async def list_checkpoints(
+    engine: EngineDep, settings: SettingsDep, cursor: CursorQuery = None, limit: LimitQuery = None
+) -> AuditCheckpointPage:
+    rows, next_cursor = await run_in_threadpool(
+        audit_checkpoints.listing, engine, cursor, page_size_of(settings, limit)
+    )
+    return AuditCheckpointPage(items=[_public(c) for c in rows], nextCursor=next_cursor)
+
+
+@router.get(
+    "/audit/checkpoints/latest",
+    response_model=AuditCheckpoint,
+    summary="The newest signed checkpoint of the audit trail",
+    dependencies=[READ],
+    responses={**AUTH_PROBLEMS, 404: PROBLEM},
+)
+async def latest_checkpoint(engine: EngineDep) -> AuditCheckpoint:
+    found = await run_in_threadpool(audit_checkpoints.latest, engine)
+    if found is None:
+        raise AuditCheckpointNotFound(
+            "No checkpoint has been taken yet; POST /v1/regulator/audit/checkpoints takes one.",
+            "尚未生成检查点；可调用 POST /v1/regulator/audit/checkpoints 生成。",
+        )
+    return _public(found)
+
+
+@router.post(
+    "/audit/checkpoints",
+    response_model=AuditCheckpoint,
+    summary="Sign the audit trail's head now",
+    description=(
+        "A checkpoint of the trail as it stands (the newest one when the head has not moved "
+        "since it was signed)."
+    ),
+    dependencies=[READ],
+    responses=AUTH_PROBLEMS,
+)
+async def take_checkpoint(engine: EngineDep, settings: SettingsDep) -> AuditCheckpoint:
+    made = await run_in_threadpool(audit.checkpoint, engine, settings.audit_signing_key)
+    return _public(made)
 
 
 @router.post(
@@ -275,6 +427,9 @@ async def grade_enterprise(
             change.reason,
             principal.actor,
         )
+        # This process stops taking the enterprise's keys at once; the others within
+        # their key cache's time.
+        request.app.state.authenticator.forget_enterprise(enterprise.customs_code)
         (public,) = await with_registrations(engine, [enterprise])
         return JSONResponse(public.model_dump(mode="json"))
 
@@ -312,6 +467,9 @@ async def change_enterprise_status(
             change.reason,
             principal.actor,
         )
+        # This process stops taking the enterprise's keys at once; the others within
+        # their key cache's time.
+        request.app.state.authenticator.forget_enterprise(enterprise.customs_code)
         (public,) = await with_registrations(engine, [enterprise])
         return JSONResponse(public.model_dump(mode="json"))
 

@@ -118,7 +118,11 @@ class BatchItemAnswer(BaseModel):
     status: ClearanceStatus | None = None
     cebStatus: int | None = None
     location: str | None = Field(
-        default=None, description="The declaration; for a duplicate, the existing one."
+        default=None,
+        description=(
+            "The declaration; for a duplicate, the existing one, if the caller is one of "
+            "its parties."
+        ),
     )
     violations: list[Violation] = []
 

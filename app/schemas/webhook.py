@@ -6,6 +6,7 @@ from pydantic_core import PydanticCustomError
 
 from app.agencies.signing import standard_webhook_key
 from app.schemas.enterprise import CustomsCode
+from app.schemas.pages import Page
 
 # What the URL column holds; the URL is measured as stored (percent-encoded, its host
 # in lower case), which may be longer than as sent.
@@ -51,7 +52,14 @@ class WebhookCreate(BaseModel):
         ),
         json_schema_extra={"maxLength": MAX_URL_LENGTH},
     )
-    events: list[Literal["declaration.status_changed"]] = Field(min_length=1)
+    events: list[Literal["declaration.status_changed", "documents.expired"]] = Field(
+        min_length=1,
+        description=(
+            "`declaration.status_changed`: a declaration's status moved. "
+            "`documents.expired`: a document the enterprise posted on its own (order, "
+            "payment, waybill) expired before the others of its order arrived."
+        ),
+    )
     secret: WebhookSecret | None = Field(
         default=None,
         description=(
@@ -65,19 +73,39 @@ class WebhookCreate(BaseModel):
     )
 
 
+class WebhookHealth(BaseModel):
+    """How pushing to the endpoint goes."""
+
+    lastSuccessAt: datetime | None = Field(description="The last push it answered 2xx.")
+    lastFailureAt: datetime | None = Field(description="The last push that failed.")
+    lastFailureReason: str | None = Field(description="Why the last failed push failed.")
+    consecutiveFailures: int = Field(description="Failed pushes since the last success.")
+    parked: bool = Field(
+        description=(
+            "Parked after repeated failures: only a probe goes out, at the retry "
+            "schedule's pace, until one succeeds; events wait in order meanwhile."
+        )
+    )
+    nextAttemptAt: datetime | None = Field(
+        description="When a failing endpoint is tried again; null when it is not failing."
+    )
+
+
 class WebhookPublic(BaseModel):
     id: str
     url: str
     events: list[str]
     customsCode: str | None
     createdAt: datetime
+    health: WebhookHealth
 
 
 class WebhookCreated(WebhookPublic):
-    secret: str = Field(
+    secret: str | None = Field(
         description=(
             "Shown once: verify each push's signature with it, e.g. with a Standard Webhooks "
-            "library (`Webhook(secret).verify(body, headers)`)."
+            "library (`Webhook(secret).verify(body, headers)`). A replay of the request "
+            "under the same Idempotency-Key answers null here."
         )
     )
 
@@ -85,3 +113,27 @@ class WebhookCreated(WebhookPublic):
 class WebhookPage(BaseModel):
     items: list[WebhookPublic]
     nextCursor: None = None
+
+
+class WebhookDeliveryPublic(BaseModel):
+    """One attempt to push an event to the endpoint."""
+
+    id: str
+    eventId: str = Field(description="The event's id, sent as the `webhook-id` header.")
+    outcome: Literal["delivered", "failed", "refused", "expired"] = Field(
+        description=(
+            "`delivered`: answered 2xx. `failed`: no answer within the deadline, a network "
+            "error or a 5xx/429; tried again. `refused`: an answer retrying will not change "
+            "(another 4xx, a redirect, a URL no longer allowed); the next events go on. "
+            "`expired`: still undelivered 24 hours after it happened; given up on."
+        )
+    )
+    statusCode: int | None = Field(description="The endpoint's HTTP status, if it answered.")
+    error: str | None
+    durationMs: int
+    redelivery: bool = Field(description="Sent again on request.")
+    attemptedAt: datetime
+
+
+class WebhookDeliveryPage(Page):
+    items: list[WebhookDeliveryPublic]

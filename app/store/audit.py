@@ -15,13 +15,20 @@ The hash of a row, for anyone who checks the trail with their own tools::
 
 where ``data`` is the stored text of the ``data`` column (itself canonical JSON), the
 time is ISO 8601 in UTC with microseconds (``2026-11-27T08:40:00.000000+00:00``), and
-the first row's ``prev_hash`` is 64 zeros."""
+the first row's ``prev_hash`` is 64 zeros.
+
+Two things anchor the trail beyond its own chain. Signed checkpoints of its head
+(``app.store.audit_checkpoints``) show that no row was removed from its end. And each
+entry that changes a filing, a declaration or an API key carries ``stateSha256``, the
+hash of the row as the change left it (``state_sha256`` of ``filing_state``,
+``declaration_state`` or ``key_state``), so that a row edited without an entry no longer
+matches its newest entry (``app.store.audit_rows``)."""
 
 import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from json.encoder import encode_basestring
 from typing import Any, Literal
@@ -30,9 +37,11 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from app.store import bound_rows
-from app.store.db import holds_write_lock
-from app.store.models import AuditEntry
+from app.store import audit_checkpoints, bound_rows
+from app.store.audit_checkpoints import Checkpoint
+from app.store.db import holds_write_lock, write_session
+from app.store.models import ApiKey, AuditEntry, Enterprise
+from app.store.models.types import utcnow
 from app.store.pagination import Keyset
 
 GENESIS = "0" * 64
@@ -40,8 +49,16 @@ GENESIS = "0" * 64
 # the application uses for nothing else ("sw-audit" in ASCII).
 APPEND_LOCK = 0x73772D6175646974
 
-SubjectType = Literal["enterprise", "declaration"]
-Problem = Literal["hash mismatch", "prev_hash mismatch", "gap in seq", "unreadable row"]
+SubjectType = Literal["enterprise", "declaration", "key", "webhook", "outbox"]
+Problem = Literal[
+    "hash mismatch",
+    "prev_hash mismatch",
+    "gap in seq",
+    "unreadable row",
+    "rows missing after a checkpoint",
+    "checkpoint hash mismatch",
+    "checkpoint signature invalid",
+]
 
 
 def _json_value(value: Any) -> str:
@@ -191,12 +208,86 @@ def _take_turn(connection: Connection) -> None:
         raise RuntimeError("the audit trail is appended to in a write session only")
 
 
+def record_action(
+    session: Session,
+    actor: str,
+    action: str,
+    subject_type: SubjectType,
+    subject_id: str,
+    data: Mapping[str, Any],
+) -> int:
+    """Record one action (``webhook.created``, ``outbox.redriven`` …) in the session's
+    transaction, now; its seq. Like ``append``, call it last, just before the commit."""
+    (seq,) = append(
+        session, [Entry(action, subject_type, subject_id, actor, data, occurred_at=utcnow())]
+    )
+    return seq
+
+
+# The state of a row an entry describes: the columns that identify and decide it, as
+# canonical JSON's input. Verification recomputes them from the rows as they stand.
+
+
+def state_sha256(state: Mapping[str, Any]) -> str:
+    return sha256_hex(canonical(state))
+
+
+def filing_state(enterprise: Enterprise) -> dict[str, Any]:
+    return {
+        "customsCode": enterprise.customs_code,
+        "uscc": enterprise.uscc,
+        "name": enterprise.name,
+        "roles": enterprise.roles.split(),
+        "contactName": enterprise.contact_name,
+        "telephone": enterprise.telephone,
+        "status": str(enterprise.status),
+        "statusReason": enterprise.status_reason,
+        "creditGrade": str(enterprise.credit_grade),
+    }
+
+
+def key_state(key: ApiKey) -> dict[str, Any]:
+    """What a key can do and whose it is; its hash, so that a key swapped in shows."""
+    return {
+        "id": key.id,
+        "keyHash": key.key_hash,
+        "kind": key.kind,
+        "agency": key.agency,
+        "customsCode": key.customs_code,
+        "label": key.label,
+        "createdBy": key.created_by,
+        "revoked": key.revoked_at is not None,
+    }
+
+
+def declaration_state(declaration_id: str, status: str, ceb_status: int) -> dict[str, Any]:
+    """What changes in a declaration: its status. What identifies it never changes, and
+    its acceptance entry holds it (the parties, numbers, value and documents' hash)."""
+    return {"id": declaration_id, "status": str(status), "cebStatus": int(ceb_status)}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointProblem:
+    seq: int
+    problem: Problem
+    # A checkpoint given to verify (one a regulator kept), not one stored here.
+    kept: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Verification:
+    """The chain's verdict: ``ok``, the rows checked and the first that breaks it (or the
+    first checkpoint the trail no longer matches). The other fields count and list what
+    was checked; they are not part of comparing two verdicts."""
+
     ok: bool
     checked: int
     broken_seq: int | None = None
     problem: Problem | None = None
+    checkpoints_checked: int = field(default=0, compare=False)
+    checkpoint_problems: tuple[CheckpointProblem, ...] = field(default=(), compare=False)
+    # The hash of the last row verified (row ``checked``).
+    head_hash: str = field(default=GENESIS, compare=False)
 
 
 _COLUMNS = (
@@ -212,21 +303,55 @@ _COLUMNS = (
 )
 
 
-def verify(engine: Engine, chunk: int = 10_000) -> Verification:
+def verify(
+    engine: Engine,
+    chunk: int = 10_000,
+    *,
+    key: str | None = None,
+    kept: Sequence[Checkpoint] = (),
+) -> Verification:
     """Walk the whole chain in seq order, ``chunk`` rows at a time, and say where it
     first breaks: a row whose hash is not its content's, whose ``prev_hash`` is not the
-    previous row's hash, or a seq that is not the previous one plus one."""
+    previous row's hash, or a seq that is not the previous one plus one.
+
+    Every stored checkpoint, and those given in ``kept``, must name a row of the chain
+    with the hash it has: one beyond the chain's end shows that rows were removed from
+    the end, one with another hash that rows were rewritten. With ``key``, stored
+    checkpoints signed under it must bear its signature (``kept`` ones are the caller's
+    to check first, see ``audit_checkpoints.signed_by``)."""
     checked, expected_seq, prev_hash = 0, 1, GENESIS
+    broken: tuple[int, Problem] | None = None
+    compared = 0
+    troubles: list[CheckpointProblem] = []
+    waiting = sorted(kept, key=lambda c: c.seq)
+
+    def compare(checkpoints: Sequence[Checkpoint], hashes: Mapping[int, str], given: bool) -> None:
+        nonlocal compared
+        for point in checkpoints:
+            compared += 1
+            ours = key is not None and point.key_id == audit_checkpoints.key_id(key)
+            if ours and not given and not audit_checkpoints.signed_by(str(key), point):
+                troubles.append(CheckpointProblem(point.seq, "checkpoint signature invalid"))
+                continue
+            if hashes.get(point.seq) != point.hash:
+                troubles.append(CheckpointProblem(point.seq, "checkpoint hash mismatch", given))
+
     with engine.connect() as connection:
+        compare(audit_checkpoints.between(connection, 0, 0), {0: GENESIS}, False)
+        compare([c for c in waiting if c.seq <= 0], {0: GENESIS}, True)
         for rows in _chunks(connection, chunk):
+            hashes: dict[int, str] = {}
             for row in rows:
                 if row is None:  # could not be read back at all
-                    return Verification(False, checked, expected_seq, "unreadable row")
+                    broken = (expected_seq, "unreadable row")
+                    break
                 seq, occurred_at, kind, subject_type, subject_id, actor, data, prev, stored = row
                 if seq != expected_seq:
-                    return Verification(False, checked, expected_seq, "gap in seq")
+                    broken = (expected_seq, "gap in seq")
+                    break
                 if prev != prev_hash:
-                    return Verification(False, checked, seq, "prev_hash mismatch")
+                    broken = (seq, "prev_hash mismatch")
+                    break
                 computed = row_hash(
                     prev,
                     seq=seq,
@@ -238,9 +363,79 @@ def verify(engine: Engine, chunk: int = 10_000) -> Verification:
                     data=data,
                 )
                 if computed != stored:
-                    return Verification(False, checked, seq, "hash mismatch")
+                    broken = (seq, "hash mismatch")
+                    break
+                hashes[seq] = stored
                 checked, expected_seq, prev_hash = checked + 1, seq + 1, stored
-    return Verification(True, checked)
+            if hashes:
+                first, last = min(hashes), max(hashes)
+                compare(audit_checkpoints.between(connection, first, last), hashes, False)
+                compare([c for c in waiting if first <= c.seq <= last], hashes, True)
+            if broken is not None:
+                break
+        if broken is None:
+            # The trail ends at ``checked``: a checkpoint beyond it names removed rows.
+            for point, given in [
+                *((c, False) for c in audit_checkpoints.beyond(connection, checked)),
+                *((c, True) for c in waiting if c.seq > checked),
+            ]:
+                compared += 1
+                troubles.append(
+                    CheckpointProblem(point.seq, "rows missing after a checkpoint", given)
+                )
+    if broken is not None:
+        broken_seq, problem = broken
+        return Verification(
+            False, checked, broken_seq, problem, compared, tuple(troubles), prev_hash
+        )
+    if troubles:
+        first_trouble = min(troubles, key=lambda t: t.seq)
+        return Verification(
+            False,
+            checked,
+            first_trouble.seq,
+            first_trouble.problem,
+            compared,
+            tuple(troubles),
+            prev_hash,
+        )
+    return Verification(True, checked, None, None, compared, (), prev_hash)
+
+
+def checkpoint(engine: Engine, key: str) -> Checkpoint:
+    """Sign the trail's head as it stands and keep the checkpoint; the newest one
+    instead when the head has not moved since it was signed (under the same key)."""
+    with write_session(engine) as session:
+        connection = session.connection()
+        # On PostgreSQL rows commit in seq order (append's lock), so the newest committed
+        # row is a head whose every earlier row is committed too.
+        head = connection.execute(_HEAD).first()
+        seq, digest = (head[0], head[1]) if head is not None else (0, GENESIS)
+        newest = audit_checkpoints.newest(connection)
+        if (
+            newest is not None
+            and (newest.seq, newest.hash) == (seq, digest)
+            and newest.key_id == audit_checkpoints.key_id(key)
+        ):
+            return newest
+        made = audit_checkpoints.sign(key, seq, digest, utcnow())
+        audit_checkpoints.store(connection, made)
+        session.commit()
+    return made
+
+
+def checkpoint_if_due(engine: Engine, key: str, every_seconds: float) -> Checkpoint | None:
+    """Take a checkpoint when the newest is ``every_seconds`` old and the head has moved
+    since; otherwise do nothing (one read). For a periodic loop."""
+    with engine.connect() as connection:
+        newest = audit_checkpoints.newest(connection)
+        head = connection.execute(_HEAD).first()
+    if newest is not None:
+        if head is None or head[0] == newest.seq:
+            return None
+        if utcnow() - newest.created_at < timedelta(seconds=every_seconds):
+            return None
+    return checkpoint(engine, key)
 
 
 # The trail in the order it was written; the change feed's cursor is the plain seq.

@@ -17,7 +17,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
+from sqlalchemy.log import InstanceLogger
 from sqlalchemy.orm import Session
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -42,13 +43,71 @@ def _json_text(value: Any) -> str:
 _JSON = {"json_serializer": _json_text, "json_deserializer": pydantic_core.from_json}
 
 
+class _NoRows(logging.Filter):
+    """Drops what SQLAlchemy logs at DEBUG, the rows a statement returned, whatever level
+    its logger is set to."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+_NO_ROWS = _NoRows()
+
+
+def _without_personal_data(engine: Engine) -> Engine:
+    """Statements' parameters and rows carry buyers' and payers' ID numbers, telephones,
+    names and addresses (the documents, the quota's buyer): the engine is made with
+    ``hide_parameters`` (no parameters in the errors it raises or the statements it
+    logs), and here its rows and the database's details of an error are kept out of
+    the log too."""
+    logger = engine.logger
+    if isinstance(logger, InstanceLogger):  # echo on: it wraps the logger
+        logger = logger.logger
+    if _NO_ROWS not in logger.filters:
+        logger.addFilter(_NO_ROWS)
+    event.listen(engine, "handle_error", _terse_driver_error)
+    return engine
+
+
+def _terse_driver_error(context: ExceptionContext) -> None:
+    """Cuts a PostgreSQL error down to its primary message. The server adds a DETAIL that
+    quotes the values at fault (``Key (…)=(…) already exists``, ``Failing row contains
+    (…)``, the whole row with its documents); the code, the constraint and the detail
+    itself stay on the error's ``diag`` for whoever handles it."""
+    original = context.original_exception
+    primary = getattr(getattr(original, "diag", None), "message_primary", None)
+    if not isinstance(primary, str):
+        return  # SQLite's messages name columns and constraints, never values
+    original.args = (primary,)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None:
+        kind = type(original)
+        wrapped.args = (f"({kind.__module__}.{kind.__name__}) {primary}",)
+
+
 def make_engine(url: str, *, background_checkpoints: bool = False) -> Engine:
     """An engine for ``url``. ``background_checkpoints`` (SQLite): this process runs a
     ``Checkpointer``, so its connections leave checkpoints to it."""
     if not is_sqlite(url):
-        return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, **_JSON)
+        return _without_personal_data(
+            create_engine(
+                url,
+                pool_size=10,
+                max_overflow=20,
+                pool_pre_ping=True,
+                hide_parameters=True,
+                **_JSON,
+            )
+        )
 
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **_JSON)
+    engine = _without_personal_data(
+        create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            hide_parameters=True,
+            **_JSON,
+        )
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -172,9 +172,24 @@ def _accepted_entry(row: Any) -> audit.Entry:
             # The documents themselves stay out of the trail (they hold buyers' personal
             # data); their hash ties the trail to exactly what was declared.
             "documentsSha256": audit.sha256_hex(audit.canonical(row.documents)),
+            "stateSha256": audit.state_sha256(
+                audit.declaration_state(row.id, row.status, row.ceb_status)
+            ),
         },
         occurred_at=row.created_at,
     )
+
+
+def overdue(engine: Engine, accepted_before: datetime) -> int:
+    """Declarations accepted before the time given whose derived rows are still to be
+    written: nothing goes to the agencies for them until they are."""
+    with engine.connect() as connection:
+        count: int = connection.execute(
+            select(func.count())
+            .select_from(Declaration)
+            .where(_UNDERIVED, col(Declaration.created_at) < accepted_before)
+        ).scalar_one()
+    return count
 
 
 def backlog(engine: Engine) -> int:

@@ -74,14 +74,21 @@ def _public(enterprise: Enterprise) -> dict[str, Any]:
     }
 
 
-def _entry(kind: str, enterprise: Enterprise, actor: str, data: dict[str, Any]) -> audit.Entry:
+def _entry(
+    kind: str,
+    enterprise: Enterprise,
+    actor: str,
+    data: dict[str, Any],
+    occurred_at: datetime | None = None,
+) -> audit.Entry:
+    """An entry about a filing, with the hash of the filing as it now stands."""
     return audit.Entry(
         kind=kind,
         subject_type="enterprise",
         subject_id=enterprise.customs_code,
         actor=actor,
-        data=data,
-        occurred_at=enterprise.updated_at,
+        data=data | {"stateSha256": audit.state_sha256(audit.filing_state(enterprise))},
+        occurred_at=occurred_at or enterprise.updated_at,
     )
 
 
@@ -163,12 +170,11 @@ def record_registrations(engine: Engine, agency: str, numbers: Mapping[str, str]
             )
             if written is not None:
                 trail.append(
-                    audit.Entry(
-                        kind="filing.registered",
-                        subject_type="enterprise",
-                        subject_id=code,
-                        actor=f"agency:{agency}",
-                        data={"agency": agency, "registrationNo": number},
+                    _entry(
+                        "filing.registered",
+                        enterprise,
+                        f"agency:{agency}",
+                        {"agency": agency, "registrationNo": number},
                         occurred_at=now,
                     )
                 )
@@ -321,3 +327,8 @@ def list_enterprises(
         query = query.where(col(Enterprise.status) == status.value)
     with read_session(engine) as session:
         return page(session, query, _NEWEST_FILINGS, cursor, limit)
+
+
+def check_cursor(cursor: str) -> None:
+    """``InvalidCursor`` unless the filings' listing could have written ``cursor``."""
+    _NEWEST_FILINGS.read(cursor)

@@ -8,7 +8,7 @@ together pass the annual limit. Everything derived from an acceptance (agency ro
 goods lines, events, the audit entry, the outbox messages) is written later, in batches,
 by the worker (``app.store.derived``), from the declaration row."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -589,6 +589,25 @@ def accepted_at(connection: Connection, declaration_id: str) -> datetime:
         select(col(Declaration.created_at)).where(col(Declaration.id) == declaration_id)
     ).scalar_one()
     return created
+
+
+def declaration_parties(
+    connection: Connection, declaration_ids: Collection[str]
+) -> dict[str, frozenset[str]]:
+    """The enterprises each declaration names (platform, e-commerce company, payment and
+    logistics companies): those a duplicate of it may be told which it is."""
+    if not declaration_ids:
+        return {}
+    rows = connection.execute(
+        select(
+            col(Declaration.id),
+            col(Declaration.ebp_code),
+            col(Declaration.ebc_code),
+            col(Declaration.pay_code),
+            col(Declaration.logistics_code),
+        ).where(col(Declaration.id).in_(sorted(declaration_ids)))
+    )
+    return {row[0]: frozenset(row[1:]) for row in rows}
 
 
 def stored_answer(connection: Connection, key: decision.KeyUse) -> StoredAnswer:

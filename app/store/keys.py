@@ -1,4 +1,6 @@
-"""API keys: made random, shown once, kept only as a SHA-256 with a visible prefix."""
+"""API keys: made random, shown once, kept only as a SHA-256 with a visible prefix.
+Issuing, rotating and revoking a key are recorded in the audit trail, in the same
+transaction, with the key's state hash (``audit.key_state``)."""
 
 import hashlib
 import secrets
@@ -6,11 +8,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
 from app.errors import ApiKeyNotFound, EnterpriseNotFound
+from app.store import audit
 from app.store.db import read_session, write_session
 from app.store.models import ApiKey, Enterprise
 from app.store.models.types import utcnow
@@ -94,8 +99,39 @@ def create(
                 f"No enterprise is filed as {customs_code!r}.", f"企业 {customs_code!r} 未备案。"
             )
         session.add(issued.key)
+        session.flush()
+        audit.append(session, [_issued_entry(issued.key)])
         session.commit()
     return issued
+
+
+def _entry(kind: str, key: ApiKey, actor: str, data: dict[str, Any]) -> audit.Entry:
+    return audit.Entry(
+        kind=kind,
+        subject_type="key",
+        subject_id=key.id,
+        actor=actor,
+        data=data | {"stateSha256": audit.state_sha256(audit.key_state(key))},
+        occurred_at=utcnow(),
+    )
+
+
+def _issued_entry(key: ApiKey, **extra: Any) -> audit.Entry:
+    """What the trail keeps of a new key: whose it is and what it may do (not its hash)."""
+    return _entry(
+        "key.issued",
+        key,
+        key.created_by,
+        {
+            "id": key.id,
+            "prefix": key.prefix,
+            "kind": key.kind,
+            "agency": key.agency,
+            "customsCode": key.customs_code,
+            "label": key.label,
+            **extra,
+        },
+    )
 
 
 def list_keys(engine: Engine, customs_code: str | None = None) -> Sequence[ApiKey]:
@@ -113,14 +149,22 @@ def _owned(key: ApiKey | None, key_id: str, customs_code: str | None) -> ApiKey:
     return key
 
 
-def revoke(engine: Engine, key_id: str, customs_code: str | None = None) -> ApiKey:
+def revoke(
+    engine: Engine, key_id: str, customs_code: str | None = None, *, actor: str = "system"
+) -> ApiKey:
     """Revoke a key (an enterprise only its own). Revoking twice is harmless."""
     with write_session(engine) as session:
         key = _owned(session.get(ApiKey, key_id), key_id, customs_code)
         if key.revoked_at is None:
             key.revoked_at = utcnow()
+            _record(session, [_entry("key.revoked", key, actor, {})])
             session.commit()
         return key
+
+
+def _record(session: Session, entries: list[audit.Entry]) -> None:
+    session.flush()
+    audit.append(session, entries)
 
 
 def rotate(
@@ -136,9 +180,13 @@ def rotate(
             customs_code=old.customs_code,
             label=old.label,
         )
+        trail = []
         if old.revoked_at is None:
             old.revoked_at = utcnow()
+            trail.append(_entry("key.rotated", old, created_by, {"replacedBy": issued.key.id}))
         session.add(issued.key)
+        trail.append(_issued_entry(issued.key, replaces=old.id))
+        _record(session, trail)
         session.commit()
         return old, issued
 

@@ -2,7 +2,8 @@
 
 A message is claimed by moving its ``next_attempt_at`` to the end of a lease; delivery
 marks it ``delivered``; a failure schedules the next attempt with exponential backoff and
-full jitter, until too many attempts or too much age make it ``dead``. On PostgreSQL
+full jitter, until the message's age reaches the horizon (``RetryPolicy``) and it is
+``dead``. On PostgreSQL
 claims skip rows other workers hold (``FOR UPDATE SKIP LOCKED``), so any number of
 workers can run; SQLite serializes writers, which gives the same guarantee."""
 
@@ -12,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Dialect, Engine, Integer, bindparam, func, or_, update
+from sqlalchemy import Dialect, Engine, Integer, bindparam, func, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import col, select
 
-from app.store import bound_rows
+from app.store import audit, bound_rows
 from app.store.db import read_session, write_session
 from app.store.models import OutboxMessage
 from app.store.models.types import utcnow
@@ -42,15 +43,42 @@ class Claimed:
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
+    """Exponential backoff with full jitter, until the horizon.
+
+    The wait after a failure is drawn uniformly between 0 and a ceiling that doubles from
+    ``base_seconds`` with each attempt, up to ``cap_seconds`` in the message's first
+    ``late_after`` (an agency back from a short outage gets its messages within a
+    minute), then up to ``late_cap_seconds`` (a long outage is not hammered, and the
+    messages of many workers spread out). A wait never goes past ``max_age``: the last
+    attempt is made when the message reaches that age, and a failure then makes it a dead
+    letter. ``max_attempts``, if set, ends it sooner."""
+
     base_seconds: float
     cap_seconds: float
-    max_attempts: int
+    max_attempts: int | None
     max_age: timedelta
+    late_after: timedelta = timedelta(hours=1)
+    late_cap_seconds: float = 15 * 60
 
-    def delay(self, attempts: int) -> timedelta:
-        """Exponential backoff with full jitter."""
-        ceiling = min(self.cap_seconds, self.base_seconds * 2 ** max(attempts - 1, 0))
-        return timedelta(seconds=random.uniform(0, ceiling))
+    def ceiling(self, attempts: int, age: timedelta) -> float:
+        """The longest wait after the ``attempts``-th attempt of a message ``age`` old."""
+        cap = self.cap_seconds
+        if age >= self.late_after:
+            cap = max(cap, self.late_cap_seconds)
+        # The exponent is bounded: past 64 doublings every ceiling is the cap anyway.
+        doublings = min(max(attempts - 1, 0), 64)
+        return min(cap, self.base_seconds * float(2**doublings))
+
+    def next_wait(
+        self, attempts: int, age: timedelta, draw: float | None = None
+    ) -> timedelta | None:
+        """How long a message ``age`` old waits after its ``attempts``-th attempt failed;
+        None: it is a dead letter. ``draw`` (0 to 1): the jitter, random if not given."""
+        if age >= self.max_age or (self.max_attempts is not None and attempts >= self.max_attempts):
+            return None
+        jitter = random.random() if draw is None else draw
+        wait = timedelta(seconds=jitter * self.ceiling(attempts, age))
+        return min(wait, self.max_age - age)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,31 +154,26 @@ def due_destinations(engine: Engine, limit: int = 100) -> list[str]:
         )
 
 
-def claim(
-    engine: Engine, destination: str, limit: int, lease: timedelta, *, in_order: bool = False
-) -> list[Claimed]:
-    """Take up to ``limit`` due messages for one destination for the length of a lease.
-
-    ``in_order`` keeps a destination's messages in sequence: only the run of due messages
-    at the head of its queue is taken, so nothing overtakes a message waiting to retry."""
-    return claim_each(engine, {destination: in_order}, limit, lease)[destination]
+def claim(engine: Engine, destination: str, limit: int, lease: timedelta) -> list[Claimed]:
+    """Take up to ``limit`` due messages for one destination for the length of a lease."""
+    return claim_each(engine, [destination], limit, lease)[destination]
 
 
 def claim_each(
     engine: Engine,
-    destinations: Mapping[str, bool],
+    destinations: Sequence[str],
     limit: int | Mapping[str, int],
     lease: timedelta,
 ) -> dict[str, list[Claimed]]:
-    """``claim`` for several destinations (each with its ``in_order``), in one
-    transaction: up to ``limit`` messages each (or each destination's own), in id order."""
+    """``claim`` for several destinations in one transaction: up to ``limit`` messages
+    each (or each destination's own), in id order."""
     now = utcnow()
     claimed: dict[str, list[Claimed]] = {}
     with write_session(engine) as session:
         connection = session.connection()
-        for destination, in_order in destinations.items():
+        for destination in destinations:
             rows = connection.execute(
-                _CLAIM[in_order],
+                _CLAIM,
                 {
                     "b_destination": destination,
                     "now": now,
@@ -163,30 +186,21 @@ def claim_each(
     return claimed
 
 
-def _claim(in_order: bool) -> ReturningUpdate[Any]:
+def _claim() -> ReturningUpdate[Any]:
     destination: BindParameter[str] = bindparam("b_destination")
     now: BindParameter[datetime] = bindparam("now")
-    pending = (
+    due = (
         select(OutboxMessage.id)
-        .where(col(OutboxMessage.destination) == destination, col(OutboxMessage.status) == PENDING)
+        .where(
+            col(OutboxMessage.destination) == destination,
+            col(OutboxMessage.status) == PENDING,
+            col(OutboxMessage.next_attempt_at) <= now,
+        )
         .order_by(col(OutboxMessage.id))
         .limit(bindparam("limit", type_=Integer))
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
     )
-    if in_order:
-        # The head of the queue, up to the first message that is not due yet.
-        blocked = (
-            select(func.min(OutboxMessage.id))
-            .where(
-                col(OutboxMessage.destination) == destination,
-                col(OutboxMessage.status) == PENDING,
-                col(OutboxMessage.next_attempt_at) > now,
-            )
-            .scalar_subquery()
-        )
-        pending = pending.where(or_(blocked.is_(None), col(OutboxMessage.id) < blocked))
-    else:
-        pending = pending.where(col(OutboxMessage.next_attempt_at) <= now)
-    due = pending.with_for_update(skip_locked=True).scalar_subquery()
     return (
         update(OutboxMessage)
         .where(col(OutboxMessage.id).in_(due))
@@ -204,8 +218,8 @@ def _claim(in_order: bool) -> ReturningUpdate[Any]:
     )
 
 
-# Built once, not in the writer's turn: building them took about half of a claim's time.
-_CLAIM = {in_order: _claim(in_order) for in_order in (False, True)}
+# Built once, not in the writer's turn: building it took about half of a claim's time.
+_CLAIM = _claim()
 
 
 def postpone(engine: Engine, messages: Sequence[Claimed], until: datetime) -> None:
@@ -249,12 +263,12 @@ def mark_failed(
     latest = now
     with write_session(engine) as session:
         for message in messages:
-            too_old = now - message.created_at > policy.max_age
-            if message.attempts >= policy.max_attempts or too_old:
+            wait = policy.next_wait(message.attempts, now - message.created_at)
+            if wait is None:
                 gone.append(message)
                 values: dict[str, Any] = {"status": DEAD, "last_error": error[:2000]}
             else:
-                due = now + policy.delay(message.attempts)
+                due = now + wait
                 latest = max(latest, due)
                 values = {"next_attempt_at": due, "last_error": error[:2000]}
             session.connection().execute(
@@ -289,9 +303,10 @@ def dead_letters(engine: Engine, limit: int = 100) -> list[OutboxMessage]:
         )
 
 
-def redrive(engine: Engine, ids: Sequence[int] | None = None) -> int:
+def redrive(engine: Engine, ids: Sequence[int] | None = None, *, actor: str = "cli") -> int:
     """Put dead letters back in the queue (all of them when ``ids`` is None), with a
-    fresh attempt count and age."""
+    fresh attempt count and age; recorded in the audit trail, with the messages sent
+    again."""
     now = utcnow()
     query = update(OutboxMessage).where(col(OutboxMessage.status) == DEAD)
     if ids is not None:
@@ -302,9 +317,18 @@ def redrive(engine: Engine, ids: Sequence[int] | None = None) -> int:
                 col(OutboxMessage.id)
             )
         )
-        count = len(result.all())
+        redriven = sorted(i for i in result.scalars() if i is not None)
+        if redriven:
+            audit.record_action(
+                session,
+                actor,
+                "outbox.redriven",
+                "outbox",
+                "dead-letters",
+                {"ids": redriven, "count": len(redriven), "all": ids is None},
+            )
         session.commit()
-    return count
+    return len(redriven)
 
 
 def counts(engine: Engine) -> dict[str, int]:
@@ -313,3 +337,20 @@ def counts(engine: Engine) -> dict[str, int]:
             select(OutboxMessage.status, func.count()).group_by(col(OutboxMessage.status))
         )
         return {status: n for status, n in rows}
+
+
+def overdue(engine: Engine, due_before: datetime) -> dict[str, int]:
+    """Pending messages due before the time given, by destination: due long ago and still
+    not delivered. A claim is a lease (``next_attempt_at`` moves to its end), so the
+    messages of a worker that died count here once their lease is over, and the next
+    round takes them."""
+    with read_session(engine) as session:
+        rows = session.execute(
+            select(OutboxMessage.destination, func.count())
+            .where(
+                col(OutboxMessage.status) == PENDING,
+                col(OutboxMessage.next_attempt_at) < due_before,
+            )
+            .group_by(col(OutboxMessage.destination))
+        )
+        return {destination: n for destination, n in rows}

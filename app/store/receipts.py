@@ -346,6 +346,11 @@ def _audit_entry(event: dict[str, Any], received: AgencyStatus) -> audit.Entry:
             "agency": event["agency"],
             "agencyStatus": received.value,
             "note": event["note"],
+            "stateSha256": audit.state_sha256(
+                audit.declaration_state(
+                    event["declaration_id"], event["status"], event["ceb_status"]
+                )
+            ),
         },
         occurred_at=event["created_at"],
     )

@@ -34,6 +34,10 @@ class World:
     declaration_id: str
     party_code: str = demo.DEMO_PARTIES.platform.customs_code
     serial: int = field(default=0)
+    # A filing that no caller holds a key of, for the suspend/reinstate route.
+    bystander: str | None = None
+    # The party's webhook endpoint that the read routes look at (an owner has at most 10).
+    kept_webhook: str | None = None
 
     def headers(self, caller: str) -> dict[str, str]:
         if caller == "anonymous":
@@ -58,9 +62,15 @@ class World:
         key_id: str = issued["id"]
         return key_id
 
-    def suspended_stranger(self) -> str:
-        """The stranger's filing, suspended (by the admin) so that it can be reinstated."""
-        code = STRANGER.customs_code
+    def suspended_bystander(self) -> str:
+        """A filing suspended (by the admin) so that it can be reinstated: not a caller's,
+        whose keys would stop working while it is suspended."""
+        if self.bystander is None:
+            body = self.fresh_filing()
+            self.as_admin("POST", "/v1/enterprises", json=body)
+            register_everywhere(self.client.app.state.engine, [body["customsCode"]])  # type: ignore[attr-defined]
+            self.bystander = body["customsCode"]
+        code = self.bystander
         if self.as_admin("GET", f"/v1/enterprises/{code}")["status"] == "active":
             self.as_admin(
                 "POST",
@@ -68,6 +78,16 @@ class World:
                 json={"status": "suspended", "reason": "documents missing"},
             )
         return code
+
+    def checkpointed(self) -> str:
+        """The latest audit checkpoint's URL, once there is one."""
+        self.as_admin("POST", "/v1/regulator/audit/checkpoints")
+        return "/v1/regulator/audit/checkpoints/latest"
+
+    def kept_webhook_id(self) -> str:
+        if self.kept_webhook is None:
+            self.kept_webhook = self.party_webhook_id()
+        return self.kept_webhook
 
     def party_webhook_id(self) -> str:
         answer = self.client.post(
@@ -173,6 +193,24 @@ TABLE: dict[tuple[str, str], tuple[MakeRequest, dict[str, int]]] = {
         lambda w: ("DELETE", f"/v1/webhooks/{w.party_webhook_id()}", {}),
         {"anonymous": 401, "admin": 204, "customs": 404, "tax": 404, "party": 204, "stranger": 404},
     ),
+    ("GET", "/v1/webhooks/{endpointId}"): (
+        lambda w: ("GET", f"/v1/webhooks/{w.kept_webhook_id()}", {}),
+        {"anonymous": 401, "admin": 200, "customs": 404, "tax": 404, "party": 200, "stranger": 404},
+    ),
+    ("GET", "/v1/webhooks/{endpointId}/deliveries"): (
+        lambda w: ("GET", f"/v1/webhooks/{w.kept_webhook_id()}/deliveries", {}),
+        {"anonymous": 401, "admin": 200, "customs": 404, "tax": 404, "party": 200, "stranger": 404},
+    ),
+    # No delivery has that id: only who may look at the endpoint learns it.
+    ("POST", "/v1/webhooks/{endpointId}/deliveries/{deliveryId}/redeliver"): (
+        lambda w: (
+            "POST",
+            f"/v1/webhooks/{w.kept_webhook_id()}/deliveries/"
+            "0193a1b2-0000-7000-8000-000000000000/redeliver",
+            {},
+        ),
+        {"anonymous": 401} | {caller: 404 for caller in CALLERS if caller != "anonymous"},
+    ),
     ("POST", "/v1/keys"): (
         lambda w: (
             "POST",
@@ -217,6 +255,28 @@ TABLE: dict[tuple[str, str], tuple[MakeRequest, dict[str, int]]] = {
         lambda w: ("GET", "/v1/regulator/audit/verify", {}),
         REGULATORS_ONLY,
     ),
+    # Verified against a checkpoint the caller kept.
+    ("POST", "/v1/regulator/audit/verify"): (
+        lambda w: (
+            "POST",
+            "/v1/regulator/audit/verify",
+            {"json": w.as_admin("POST", "/v1/regulator/audit/checkpoints")},
+        ),
+        REGULATORS_ONLY,
+    ),
+    ("GET", "/v1/regulator/audit/checkpoints"): (
+        lambda w: ("GET", "/v1/regulator/audit/checkpoints", {}),
+        REGULATORS_ONLY,
+    ),
+    ("POST", "/v1/regulator/audit/checkpoints"): (
+        lambda w: ("POST", "/v1/regulator/audit/checkpoints", {}),
+        REGULATORS_ONLY,
+    ),
+    # A checkpoint is taken first, so that there is a latest one.
+    ("GET", "/v1/regulator/audit/checkpoints/latest"): (
+        lambda w: ("GET", w.checkpointed(), {}),
+        REGULATORS_ONLY,
+    ),
     # Customs grades credit; other regulators read only.
     ("POST", "/v1/regulator/enterprises/{customsCode}/credit-grade"): (
         lambda w: (
@@ -226,11 +286,11 @@ TABLE: dict[tuple[str, str], tuple[MakeRequest, dict[str, int]]] = {
         ),
         REGULATORS_ONLY | {"tax": 403},
     ),
-    # Customs and commerce suspend and reinstate; the stranger is reinstated each time.
+    # Customs and commerce suspend and reinstate; a bystander is reinstated each time.
     ("POST", "/v1/regulator/enterprises/{customsCode}/status"): (
         lambda w: (
             "POST",
-            f"/v1/regulator/enterprises/{w.suspended_stranger()}/status",
+            f"/v1/regulator/enterprises/{w.suspended_bystander()}/status",
             {"json": {"status": "active", "reason": "documents supplied"}},
         ),
         REGULATORS_ONLY | {"tax": 403},

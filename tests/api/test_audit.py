@@ -88,9 +88,14 @@ def test_filing_declaring_receipts_and_grading_leave_a_valid_chain(
         "telephone",
         "status",
         "creditGrade",
+        "stateSha256",
     }
     assert (created.data["status"], created.data["roles"]) == ("pending", ["platform"])
-    assert records[4].data == {"agency": "customs", "registrationNo": f"CUS{codes[0]}"}
+    assert records[4].data == {
+        "agency": "customs",
+        "registrationNo": f"CUS{codes[0]}",
+        "stateSha256": records[4].data["stateSha256"],
+    }
     assert records[4].actor == "agency:customs"
     assert {r.subject_id for r in records[20:24]} == set(codes)
 
@@ -117,6 +122,7 @@ def test_filing_declaring_receipts_and_grading_leave_a_valid_chain(
         "dutiableValue": str(stored_value),
         "createdAt": audit.iso_time(accepted.created_at),
         "documentsSha256": audit.sha256_hex(audit.canonical(documents)),
+        "stateSha256": audit.state_sha256(audit.declaration_state(accepted.id, "accepted", 120)),
     }
 
     refused_row = records[25]
@@ -138,6 +144,7 @@ def test_filing_declaring_receipts_and_grading_leave_a_valid_chain(
         "agency": "customs",
         "agencyStatus": "acknowledged",
         "note": "customs: acknowledged",
+        "stateSha256": audit.state_sha256(audit.declaration_state(accepted.id, "in_review", 300)),
     }
     assert (statuses[-1].data["status"], statuses[-1].data["agencyStatus"]) == (
         "cleared",
@@ -146,7 +153,11 @@ def test_filing_declaring_receipts_and_grading_leave_a_valid_chain(
 
     graded = records[-1]
     assert (graded.subject_id, graded.actor) == (codes[0], REGULATOR)
-    assert graded.data == {"from": "general", "to": "advanced", "reason": "clean record"}
+    assert {k: v for k, v in graded.data.items() if k != "stateSha256"} == {
+        "from": "general",
+        "to": "advanced",
+        "reason": "clean record",
+    }
 
 
 def test_what_changes_nothing_records_nothing(engine: Engine, declarations: Declarations) -> None:

@@ -36,7 +36,7 @@ def test_a_delivery_carries_each_declaration_as_stored(
         assert filed_client.post("/v1/declarations", json=declarations.valid()).status_code == 202
     settle(filed_client)
     engine = filed_client.app.state.engine  # type: ignore[attr-defined]
-    claimed = outbox.claim_each(engine, {"customs": False, "tax": False}, 100, timedelta(30))
+    claimed = outbox.claim_each(engine, ["customs", "tax"], 100, timedelta(30))
     messages = [m for sent in claimed.values() for m in sent if m.kind == SUBMIT_DECLARATION]
     assert len(messages) == 6
 

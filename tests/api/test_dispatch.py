@@ -62,14 +62,13 @@ def dispatch_once(client: TestClient, agency: Agency) -> None:
     engine, settings = app.state.engine, app.state.settings  # type: ignore[attr-defined]
 
     async def run() -> None:
-        async with (
-            httpx.AsyncClient(
-                base_url="http://customs.test", transport=httpx.MockTransport(agency)
-            ) as http,
-            httpx.AsyncClient() as webhooks,
-        ):
+        async with httpx.AsyncClient(
+            base_url="http://customs.test", transport=httpx.MockTransport(agency)
+        ) as http:
             dispatcher = Dispatcher(
-                engine, settings, {"customs": HttpAgency("customs", http)}, webhooks
+                engine,
+                settings,
+                {"customs": HttpAgency("customs", http, settings.customs_secret)},
             )
             await dispatcher.deliver("customs")
 
@@ -156,13 +155,15 @@ def test_a_round_claims_for_every_agency_at_once_and_records_their_answers_at_on
             )
             for name, a in agencies.items()
         }
-        async with httpx.AsyncClient() as webhooks:
-            try:
-                adapters = {name: HttpAgency(name, c) for name, c in clients.items()}
-                return await Dispatcher(engine, settings, adapters, webhooks).tick()
-            finally:
-                for client in clients.values():
-                    await client.aclose()
+        try:
+            adapters = {
+                name: HttpAgency(name, c, settings.agency_secret(name))
+                for name, c in clients.items()
+            }
+            return await Dispatcher(engine, settings, adapters).tick()
+        finally:
+            for client in clients.values():
+                await client.aclose()
 
     assert asyncio.run(run()) == 4 * len(accepted)
     assert sorted(transactions) == ["outbox", "outbox", "receipts"]  # claim, forex's retry

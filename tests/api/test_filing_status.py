@@ -85,7 +85,12 @@ def test_status_changes_follow_the_rules(
         PLATFORM,
         REGULATOR,
     )
-    assert row.data == {"from": start, "to": target, "reason": "customs finding 7"}
+    assert row.data == {
+        "from": start,
+        "to": target,
+        "reason": "customs finding 7",
+        "stateSha256": audit.state_sha256(audit.filing_state(stored)),
+    }
     assert announcements(engine, row.seq) == {a.value for a in Agency}
     assert audit.verify(engine).ok
 
@@ -98,10 +103,20 @@ def test_grading_is_recorded_and_announced(engine: Engine, declarations: Declara
     first, second = trail(engine)[-2:]
     assert (first.kind, first.data, first.actor) == (
         "filing.graded",
-        {"from": "general", "to": "discredited", "reason": "false invoices"},
+        {
+            "from": "general",
+            "to": "discredited",
+            "reason": "false invoices",
+            "stateSha256": audit.state_sha256(audit.filing_state(graded)),
+        },
         "a:1",
     )
-    assert second.data == {"from": "discredited", "to": "general", "reason": "appeal upheld"}
+    assert second.data == {
+        "from": "discredited",
+        "to": "general",
+        "reason": "appeal upheld",
+        "stateSha256": second.data["stateSha256"],
+    }
     assert (
         announcements(engine, first.seq)
         == announcements(engine, second.seq)

@@ -166,8 +166,12 @@ def test_a_suspended_enterprise_cannot_declare_and_the_action_is_in_the_trail(
     assert suspended.status_code == 200, suspended.text
     assert suspended.json()["status"] == "suspended"
 
+    # Its keys stop working; a declaration naming it, whoever posts it, is refused.
     platform = bearer_of(filed_client, PLATFORM)
-    refused = filed_client.post("/v1/declarations", json=declarations.valid(), headers=platform)
+    stopped = filed_client.post("/v1/declarations", json=declarations.valid(), headers=platform)
+    assert stopped.status_code == 403
+    assert stopped.json()["code"] == "enterprise_suspended"
+    refused = filed_client.post("/v1/declarations", json=declarations.valid())  # the admin
     assert refused.status_code == 422
     assert "enterprise_inactive" in {v["code"] for v in refused.json()["violations"]}
 
@@ -254,6 +258,8 @@ def test_production_refuses_development_secrets() -> None:
     with pytest.raises(ValidationError, match="development secret"):
         Settings(environment="production")
     secrets: dict[str, Any] = {f"{a.value}_secret": f"{a.value}-" + "s" * 40 for a in Agency}
+    secrets["audit_signing_key"] = "audit-" + "s" * 40
+    secrets["database_url"] = "postgresql+psycopg://singlewindow@db.internal/singlewindow"
     assert Settings.model_validate({"environment": "production"} | secrets)
     with pytest.raises(ValidationError, match="SW_OPEN_FILING"):
         Settings.model_validate({"environment": "production", "open_filing": True} | secrets)

@@ -42,7 +42,8 @@ ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 # invalid_cursor for any other); filings need a USCC with a valid check character, keys a
 # kind with its agency or customs code, declarations the business rules (422); statistics
 # and exports need createdFrom before createdTo (422 range_empty); webhook URLs a public
-# host, and webhook secrets base64 of 32 to 64 bytes after `whsec_` (422).
+# host, and webhook secrets base64 of 32 to 64 bytes after `whsec_` (422); an audit
+# checkpoint given to verify must bear the service's signature (422).
 ALSO_REFUSED = {
     "GET /v1/enterprises": ["400"],
     "GET /v1/declarations": ["400"],
@@ -55,6 +56,8 @@ ALSO_REFUSED = {
     "GET /v1/regulator/stats": ["422"],
     "GET /v1/regulator/declarations/export": ["422"],
     "POST /v1/webhooks": ["422"],
+    "GET /v1/regulator/audit/checkpoints": ["400"],
+    "POST /v1/regulator/audit/verify": ["422"],
 }
 # /validate and /batch answer 200 to declarations that break the schema, by design:
 # /validate reports the problems as its result ("always 200"), and a batch refuses each

@@ -1,4 +1,4 @@
-"""Status pushes travel through the outbox to a real HTTP endpoint: signed, retried."""
+"""Status pushes travel from the event log to a real HTTP endpoint: signed, retried."""
 
 import json
 import threading
@@ -52,6 +52,8 @@ def dispatching_server(sqlite_url: str) -> Iterator[LiveServer]:
             "dispatch_idle_seconds": 0.02,
             "retry_base_seconds": 0.05,
             "retry_cap_seconds": 0.2,
+            "webhook_retry_base_seconds": 0.05,
+            "webhook_poll_seconds": 0.02,
             **{f"{agency}_url": nowhere for agency in ("customs", "inspection", "tax", "forex")},
         }
     )

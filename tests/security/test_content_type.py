@@ -28,6 +28,7 @@ ROUTES = [
     "/v1/receipts/customs",
     f"/v1/regulator/enterprises/{PLATFORM}/credit-grade",
     f"/v1/regulator/enterprises/{PLATFORM}/status",
+    "/v1/regulator/audit/verify",
 ]
 
 # (Content-Type, body): not JSON, or not said to be.
@@ -132,3 +133,16 @@ def test_every_route_that_takes_a_body_documents_its_415(filed_client: TestClien
     for path, method, operation in with_body:
         documented = operation["responses"].get("415", {}).get("content", {})
         assert PROBLEM in documented, f"{method.upper()} {path}"
+
+
+@pytest.mark.parametrize(("content_type", "body"), NOT_JSON.values(), ids=list(NOT_JSON))
+def test_a_receipt_is_checked_for_its_signature_before_its_format(
+    filed_client: TestClient, content_type: str | None, body: bytes
+) -> None:
+    """Whoever cannot sign learns nothing about the route, not even what it reads."""
+    headers = signed_headers("not-the-customs-secret", body)
+    if content_type is not None:
+        headers["content-type"] = content_type
+    answer = filed_client.post("/v1/receipts/customs", content=body, headers=headers)
+    assert answer.status_code == 401, answer.text
+    assert answer.json()["code"] == "invalid_signature"

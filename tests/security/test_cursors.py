@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.support.factories import Declarations
 from tests.support.receipts import clear_everything
-from tests.support.service import settle
+from tests.support.service import bearer_of, settle
 
 PROBLEM = "application/problem+json"
 NOW = "2026-11-27T10:30:00+00:00"
@@ -149,3 +149,16 @@ def test_the_cursors_the_service_issues_still_page(
     second = filed_client.get(url, params={"limit": 1, "cursor": first["nextCursor"]})
     assert second.status_code == 200, second.text
     assert second.json()["items"] != first["items"]
+
+
+def test_an_enterprise_s_own_filing_list_checks_the_cursor_too(filed_client: TestClient) -> None:
+    code = next(iter(filed_client.app.state.enterprise_keys))  # type: ignore[attr-defined]
+    mine = bearer_of(filed_client, code)
+    for cursor in ("!!!", forged(True), forged("5")):
+        answer = filed_client.get("/v1/enterprises", params={"cursor": cursor}, headers=mine)
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["code"] == "invalid_cursor"
+    issued = forged(1)
+    answer = filed_client.get("/v1/enterprises", params={"cursor": issued}, headers=mine)
+    assert answer.status_code == 200
+    assert answer.json()["items"] == []

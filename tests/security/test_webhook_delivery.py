@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from app.config import Settings
-from app.dispatch.dispatcher import Dispatcher
+from app.dispatch.pusher import Pusher
 from app.dispatch.webhook_client import Resolver, resolve, webhook_client
 from app.domain.clearance import ClearanceStatus
 from app.main import create_app
@@ -85,7 +85,7 @@ def engine_of(client: TestClient) -> Engine:
 
 
 def announce_clearance(engine: Engine) -> None:
-    """A declaration was cleared: every endpoint gets a push in the outbox."""
+    """A declaration was cleared: an event every endpoint hears of."""
     change = webhooks.StatusChange(
         declaration_id="0193a1b2-0000-7000-8000-000000000001",
         ebp_code="3301964Z01",
@@ -100,27 +100,30 @@ def announce_clearance(engine: Engine) -> None:
         session.commit()
 
 
-def push(client: TestClient, endpoint_id: str, resolver: Resolver = resolve) -> None:
-    """One round of the dispatcher for the endpoint, with the service's webhook client."""
+def push(client: TestClient, resolver: Resolver = resolve) -> None:
+    """A turn of the pusher at every endpoint with events waiting, one after another,
+    with the service's webhook client."""
     settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
 
     async def run() -> None:
         async with webhook_client(settings, resolver) as http:
-            await Dispatcher(engine_of(client), settings, {}, http).deliver(
-                webhooks.DESTINATION_PREFIX + endpoint_id
-            )
+            pusher = Pusher(engine_of(client), settings, http)
+            for target in webhooks.claim_due(engine_of(client), pusher.lease, 100):
+                await pusher.serve(target)
 
     asyncio.run(run())
 
 
 def outcome(client: TestClient, endpoint_id: str) -> tuple[str, int, str | None]:
-    """The push's status in the outbox, its attempts, and its last error."""
+    """The last attempt's outcome, the number of attempts, and the last one's error."""
     with engine_of(client).connect() as connection:
-        row = connection.execute(
-            text("SELECT status, attempts, last_error FROM outbox_messages WHERE destination = :d"),
-            {"d": webhooks.DESTINATION_PREFIX + endpoint_id},
-        ).one()
-    return row[0], row[1], row[2]
+        rows = connection.execute(
+            text(
+                "SELECT outcome, error FROM webhook_deliveries WHERE endpoint_id = :e ORDER BY id"
+            ),
+            {"e": endpoint_id},
+        ).all()
+    return rows[-1][0], len(rows), rows[-1][1]
 
 
 def test_a_push_verifies_with_the_standard_webhooks_library(
@@ -132,11 +135,11 @@ def test_a_push_verifies_with_the_standard_webhooks_library(
         brought = "whsec_" + base64.b64encode(secrets.token_bytes(64)).decode()
         own = register(client, f"{server.url}/own", secret=brought)
         announce_clearance(engine_of(client))
-        push(client, made["id"])
-        push(client, own["id"])
+        push(client)
         assert outcome(client, made["id"])[0] == "delivered"
+        assert outcome(client, own["id"])[0] == "delivered"
 
-    (path, headers, body), (own_path, own_headers, own_body) = endpoint.pushes
+    (path, headers, body), (own_path, own_headers, own_body) = sorted(endpoint.pushes)
     assert (path, own_path) == ("hook", "own")
     event = standardwebhooks.Webhook(made["secret"]).verify(body, headers)
     assert event["type"] == "declaration.status_changed"
@@ -162,9 +165,9 @@ def test_endpoints_with_secrets_from_before_are_signed_as_before(
     endpoint, server = receiver
     with service(settings, "127.0.0.1") as client:
         engine = engine_of(client)
-        stored = webhooks.register(engine, f"{server.url}/hook", EVENTS, old_secret, None)
+        webhooks.register(engine, f"{server.url}/hook", EVENTS, old_secret, None)
         announce_clearance(engine)
-        push(client, stored.id)
+        push(client)
 
     [(_, headers, body)] = endpoint.pushes
     signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
@@ -194,13 +197,13 @@ def test_a_name_that_now_resolves_inside_is_not_pushed_to(
         registered = register(client, url)
         announce_clearance(engine_of(client))
         rebinding = FakeResolver({"hooks.example.com": answer})
-        push(client, registered["id"], rebinding)
+        push(client, rebinding)
         status, attempts, error = outcome(client, registered["id"])
 
     assert endpoint.pushes == []
     assert rebinding.asked == [("hooks.example.com", server.port)]
-    # A failed push like any other: it is tried again later, then dead-lettered.
-    assert (status, attempts) == ("pending", 1)
+    # A failed push like any other: it is tried again later, then given up on.
+    assert (status, attempts) == ("failed", 1)
     assert error is not None
     assert "hooks.example.com" in error
     assert "resolves to" in error
@@ -217,7 +220,7 @@ def test_the_push_goes_to_the_address_that_was_checked(
         registered = register(client, f"http://receiver.test:{server.port}/hook")
         announce_clearance(engine_of(client))
         pinned = FakeResolver({"receiver.test": ["127.0.0.1"]})
-        push(client, registered["id"], pinned)
+        push(client, pinned)
         assert outcome(client, registered["id"])[0] == "delivered"
 
     [(_, headers, _)] = endpoint.pushes
@@ -234,11 +237,11 @@ def test_a_url_no_longer_allowed_is_not_pushed_to(
     with service(settings, "") as client:
         stored = webhooks.register(engine_of(client), f"{server.url}/hook", EVENTS, None, None)
         announce_clearance(engine_of(client))
-        push(client, stored.id)
+        push(client)
         status, _, error = outcome(client, stored.id)
 
     assert endpoint.pushes == []
-    assert status == "dead"
+    assert status == "refused"
     assert error is not None
     assert "127.0.0.1" in error
 
@@ -249,11 +252,11 @@ def test_a_redirect_is_a_failed_push_and_is_not_followed(settings: Settings, sta
     with ThreadedServer(endpoint.app) as server, service(settings, "127.0.0.1") as client:
         registered = register(client, f"{server.url}/hook")
         announce_clearance(engine_of(client))
-        push(client, registered["id"])
+        push(client)
         state, _, error = outcome(client, registered["id"])
 
     assert [path for path, _, _ in endpoint.pushes] == ["hook"]
-    assert state == "dead"
+    assert state == "refused"
     assert error is not None
     assert f"HTTP {status}" in error
     assert "redirect" in error

@@ -10,6 +10,7 @@ SHARED = Path(__file__).resolve().parents[3] / "shared"
 TABLES = (
     "api_keys",
     "audit_log",
+    "audit_checkpoints",
     "declaration_lines",
     "refusal_codes",
     "enterprise_registrations",
@@ -23,6 +24,7 @@ TABLES = (
     "buyer_quotas",
     "idempotency_keys",
     "enterprises",
+    "party_documents",
 )
 
 

@@ -14,7 +14,8 @@ from app.store.models.declaration import (
 from app.store.models.enterprise import Enterprise, EnterpriseRegistration
 from app.store.models.idempotency import IdempotencyRecord
 from app.store.models.outbox import OutboxMessage
-from app.store.models.webhook import WebhookEndpoint
+from app.store.models.party_document import PartyDocument
+from app.store.models.webhook import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "ApiKey",
@@ -28,8 +29,11 @@ __all__ = [
     "EnterpriseRegistration",
     "IdempotencyRecord",
     "OutboxMessage",
+    "PartyDocument",
     "Refusal",
     "RefusalCode",
     "Waybill",
+    "WebhookDelivery",
     "WebhookEndpoint",
+    "WebhookEvent",
 ]

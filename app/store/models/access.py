@@ -43,3 +43,21 @@ class AuditEntry(SQLModel, table=True):
     data: str = Field(sa_column=Column(Text, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class AuditCheckpoint(SQLModel, table=True):
+    """A signed statement of the trail's head: "row ``seq`` has hash ``hash``", signed
+    with HMAC-SHA256 under the server's audit key. Regulators fetch and keep them; a
+    trail that no longer reaches a checkpoint's row, or holds another hash there, has
+    lost or rewritten rows since."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    hash: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    # Which signing key (a fingerprint of it, not the key): checkpoints signed before a
+    # key was replaced are still compared with the trail, though no longer signed-checked.
+    key_id: str = Field(max_length=16)
+    signature: str = Field(max_length=64)

@@ -18,7 +18,7 @@ class OutboxMessage(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    # An agency name, or "webhook:<endpoint id>".
+    # An agency name.
     destination: str = Field(max_length=64)
     kind: str = Field(max_length=32)
     subject_id: str = Field(max_length=36, index=True)
