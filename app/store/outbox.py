@@ -260,22 +260,36 @@ def mark_failed(
     messages that went dead and when the last of the others is next due."""
     now = utcnow()
     gone: list[Claimed] = []
+    later: list[dict[str, Any]] = []
     latest = now
+    for message in messages:
+        wait = policy.next_wait(message.attempts, now - message.created_at)
+        if wait is None:
+            gone.append(message)
+        else:
+            latest = max(latest, now + wait)
+            later.append({"b_id": message.id, "b_due": now + wait})
+    # Two statements whatever the number of messages: an agency that is down fails whole
+    # batches, and the writer's turn they take is intake's wait on SQLite.
     with write_session(engine) as session:
-        for message in messages:
-            wait = policy.next_wait(message.attempts, now - message.created_at)
-            if wait is None:
-                gone.append(message)
-                values: dict[str, Any] = {"status": DEAD, "last_error": error[:2000]}
-            else:
-                due = now + wait
-                latest = max(latest, due)
-                values = {"next_attempt_at": due, "last_error": error[:2000]}
-            session.connection().execute(
-                update(OutboxMessage).where(col(OutboxMessage.id) == message.id).values(**values)
+        connection = session.connection()
+        if later:
+            connection.execute(_RETRY_LATER, [row | {"b_error": error[:2000]} for row in later])
+        if gone:
+            connection.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id).in_([m.id for m in gone]))
+                .values(status=DEAD, last_error=error[:2000])
             )
         session.commit()
     return gone, latest
+
+
+_RETRY_LATER = (
+    update(OutboxMessage)
+    .where(col(OutboxMessage.id) == bindparam("b_id"))
+    .values(next_attempt_at=bindparam("b_due"), last_error=bindparam("b_error"))
+)
 
 
 def mark_dead(engine: Engine, ids: Sequence[int], error: str) -> None:
