@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO, Annotated, NoReturn
+from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 
 import httpx
 import typer
@@ -25,6 +25,11 @@ from app.config import Settings, get_settings
 from app.domain.clearance import Agency
 from app.store.db import upgrade
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from app.ceb.xml import XmlProblem
+
 cli = typer.Typer(help="Single Window: cross-border e-commerce declarations.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
@@ -32,6 +37,8 @@ outbox_cli = typer.Typer(help="The outbox: dead letters and re-driving them.", n
 cli.add_typer(outbox_cli, name="outbox")
 keys_cli = typer.Typer(help="API keys.", no_args_is_help=True)
 cli.add_typer(keys_cli, name="keys")
+ceb_cli = typer.Typer(help="CEB 202205 XML messages.", no_args_is_help=True)
+cli.add_typer(ceb_cli, name="ceb")
 console = Console()
 
 # Where `serve` keeps the admin key it makes in development (not in production, where
@@ -153,6 +160,16 @@ def serve(
             "[bold]admin key (development)[/bold]: "
             f"{os.environ['SW_BOOTSTRAP_ADMIN_KEY']}  [dim](kept in {DEV_ADMIN_KEY_FILE}; "
             "send it as Authorization: Bearer <key>)[/dim]"
+        )
+    if settings.ceb_signing_key_file is None:
+        # Made now, once, rather than by the first API process that signs a message.
+        from app.ceb.certificates import window_identity
+
+        made = window_identity(settings)
+        console.print(
+            f"[bold]CEB signing certificate (development)[/bold]: SHA-256 "
+            f"{made.certificate.fingerprint}  [dim](kept in "
+            f"{settings.ceb_development_identity_file()})[/dim]"
         )
 
     def run_api() -> None:
@@ -570,6 +587,199 @@ def keys_create(
     console.print(f"id      {issued.key.id}\nprefix  {issued.key.prefix}")
     console.print("key     (shown once; only its hash is kept)")
     print(issued.plain)
+
+
+CebFile = Annotated[
+    Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="The message.")
+]
+
+
+def ceb_refused(file: Path, problems: "Sequence[XmlProblem]") -> NoReturn:
+    """Every problem on stderr, one a line (``FILE:LINE: element: message [code]``), and
+    exit status 1."""
+    for problem in problems:
+        where = f"{file}:{problem.line}" if problem.line is not None else str(file)
+        element = f" {problem.element}:" if problem.element else ""
+        typer.echo(f"{where}:{element} {problem.message} [{problem.code}]", err=True)
+    raise typer.Exit(1)
+
+
+@ceb_cli.command("validate")
+def ceb_validate(file: CebFile) -> None:
+    """Check a CEB message: safe to read and valid against ceb-import-202205.xsd (the
+    schemas in SW_CEB_XSD_DIR). Every violation goes to stderr, with exit status 1."""
+    from app.ceb import xml
+
+    try:
+        tree = xml.read(file.read_bytes(), get_settings().ceb_xsd_dir)
+    except xml.CebXmlError as error:
+        ceb_refused(file, error.problems)
+    except FileNotFoundError as error:
+        fail(str(error))
+    typer.echo(f"{file}: a valid {xml.local_name(tree.getroot())}")
+
+
+@ceb_cli.command("to-json")
+def ceb_to_json(file: CebFile) -> None:
+    """Print a CEB message (CEB311, CEB411, CEB511, CEB621 or their receipts) as JSON:
+    its guid, version, BaseTransfer and one document per record."""
+    from app.ceb import messages, xml
+
+    try:
+        message = messages.read_message(file.read_bytes(), get_settings().ceb_xsd_dir)
+    except xml.CebXmlError as error:
+        ceb_refused(file, error.problems)
+    except FileNotFoundError as error:
+        fail(str(error))
+    print(json.dumps(message.as_json(), ensure_ascii=False, indent=2))
+
+
+@ceb_cli.command("from-json")
+def ceb_from_json(
+    file: CebFile,
+    message_type: Annotated[
+        str, typer.Option("--type", help="CEB311, CEB411, CEB511, CEB621 (or a receipt).")
+    ],
+) -> None:
+    """Print the CEB message holding the JSON's documents: what `ceb to-json` prints, a
+    list of documents, or one document (then the BaseTransfer names the record's usual
+    sender). The message is checked against the schema before it is printed."""
+    from app.ceb import messages, xml
+
+    kind = messages.MESSAGE_TYPES.get(message_type.upper().removesuffix("MESSAGE"))
+    if kind is None:
+        raise typer.BadParameter(f"one of {', '.join(messages.MESSAGE_TYPES)}", param_hint="--type")
+    try:
+        given = json.loads(file.read_bytes())
+    except ValueError as error:
+        fail(f"{file} is not JSON: {error}")
+    wrapped = isinstance(given, dict) and "documents" in given
+    envelope: dict[str, Any] = given if wrapped else {}
+    documents = envelope.get("documents") if wrapped else given
+    if isinstance(documents, dict):
+        documents = [documents]
+    if not isinstance(documents, list) or not all(isinstance(d, dict) for d in documents):
+        fail('the JSON holds no documents: an object, a list of objects, or {"documents": […]}')
+    if envelope.get("messageType") not in (None, kind.name):
+        fail(f"the JSON holds a {envelope['messageType']} message, not a {kind.name}")
+    try:
+        transfer = envelope.get("baseTransfer")
+        if kind.receipt:
+            sender = None
+        elif isinstance(transfer, dict):
+            sender = messages.BaseTransfer(**transfer)
+        else:
+            sender = messages.default_sender(kind.name, documents[0] if documents else {})
+        body = messages.build_message(
+            kind.name,
+            documents,
+            sender,
+            guid=envelope.get("guid"),
+            version=envelope.get("version") or "1.0",
+        )
+    except (TypeError, ValueError) as error:
+        fail(str(error))
+    try:
+        # A CEB621 is checked as if signed: `ceb sign` signs it.
+        xml.read(body, get_settings().ceb_xsd_dir, signature_required=kind.name != "CEB621")
+    except xml.CebXmlError as error:
+        typer.echo(body.decode(), err=True)
+        ceb_refused(Path(f"<{kind.name} from {file}>"), error.problems)
+    except FileNotFoundError as error:
+        fail(str(error))
+    sys.stdout.write(body.decode())
+
+
+CebKeyFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--key",
+        exists=True,
+        dir_okay=False,
+        help="Private key, PEM (RSA, or SM2 in PKCS#8 or SEC1). Default: the window's own "
+        "(SW_CEB_SIGNING_KEY_FILE, or in development the key made beside the database).",
+    ),
+]
+CebCertFile = Annotated[
+    Path | None,
+    typer.Option("--cert", exists=True, dir_okay=False, help="The key's certificate, PEM."),
+]
+
+
+@ceb_cli.command("sign")
+def ceb_sign(
+    file: CebFile,
+    key: CebKeyFile = None,
+    cert: CebCertFile = None,
+    algorithm: Annotated[
+        str | None,
+        typer.Option(help="rsa-sha256 (RSA's default) or rsa-sha1; SM2 keys sign with sm2-sm3."),
+    ] = None,
+) -> None:
+    """Print the message with an enveloped CEB signature (C14N 20010315, the whole
+    message, the certificate in KeyInfo), replacing any signature it had."""
+    from app.ceb import certificates, signing
+
+    if (key is None) != (cert is None):
+        raise typer.BadParameter("give --key and --cert together, or neither")
+    methods = {"rsa-sha256": signing.RSA_SHA256, "rsa-sha1": signing.RSA_SHA1}
+    methods["sm2-sm3"] = signing.SM2_SM3
+    if algorithm is not None and algorithm not in methods:
+        raise typer.BadParameter(f"one of {', '.join(methods)}", param_hint="--algorithm")
+    try:
+        if key is not None and cert is not None:
+            identity = certificates.read_identity(key.read_bytes(), cert.read_bytes())
+        else:
+            identity = certificates.window_identity(get_settings())
+        signed = signing.sign(
+            file.read_bytes(), identity, algorithm=methods[algorithm] if algorithm else None
+        )
+    except certificates.CertificateError as error:
+        fail(f"{error.message} [{error.code}]")
+    except signing.SignatureError as error:
+        fail(f"{file}: {error.message} [{error.code}]")
+    except ValueError as error:
+        fail(str(error))
+    sys.stdout.buffer.write(signed)
+
+
+@ceb_cli.command("verify")
+def ceb_verify(
+    file: CebFile,
+    cert: Annotated[
+        list[Path],
+        typer.Option(
+            "--cert",
+            exists=True,
+            dir_okay=False,
+            help="A certificate (PEM) the message may be signed with; repeat for several.",
+        ),
+    ],
+) -> None:
+    """Check a message's signature with the given certificates, as the window checks
+    its senders' registered ones: the signer on success, else the problem on stderr
+    (``FILE:LINE: element: message [code]``) with exit status 1."""
+    from app.ceb import certificates, signing
+
+    try:
+        trusted = [
+            signing.RegisteredCertificate(certificates.read_certificate(p.read_bytes()).fingerprint)
+            for p in cert
+        ]
+    except certificates.CertificateError as error:
+        fail(f"{error.message} [{error.code}]")
+    try:
+        verified = signing.verify(file.read_bytes(), trusted, sender=None, unsigned_accepted=False)
+    except signing.SignatureError as error:
+        where = f"{file}:{error.line}" if error.line is not None else str(file)
+        typer.echo(f"{where}: {error.element}: {error.message} [{error.code}]", err=True)
+        raise typer.Exit(1) from None
+    assert verified is not None
+    signer = verified.certificate
+    console.print(
+        f"{file}: signed with {verified.algorithm.rsplit('#', 1)[-1]} by {signer.subject} "
+        f"(SHA-256 {signer.fingerprint})"
+    )
 
 
 def main() -> None:

@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     # xmldsig-core-schema.xsd it imports), read from disk, never fetched. Default: the
     # shared/ceb/xsd directory beside the project.
     ceb_xsd_dir: Path = Path(__file__).resolve().parents[2] / "shared" / "ceb" / "xsd"
+    # The window's own key and certificate (PEM files), which sign the CEB messages it
+    # sends (an RSA key with RSA-SHA256, an SM2 key with SM2-SM3). Both or neither; unset
+    # in development, a key and a self-signed certificate are made on first use and kept
+    # beside the database (CEB_DEVELOPMENT_IDENTITY_FILE); production needs them.
+    ceb_signing_key_file: Path | None = None
+    ceb_certificate_file: Path | None = None
 
     # Long-running processes (`serve`, `worker`) set it: see app.runtime.tune_gc.
     gc_tuning: bool = False
@@ -161,6 +167,8 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"SW_BOOTSTRAP_ADMIN_KEY is under {MIN_ADMIN_KEY_LENGTH} characters"
                 )
+            if (self.ceb_signing_key_file is None) != (self.ceb_certificate_file is None):
+                raise ValueError(_CEB_IDENTITY_HALF)
             return self
         problems = [
             f"SW_{agency.upper()}_SECRET is the development secret"
@@ -181,6 +189,11 @@ class Settings(BaseSettings):
             )
         if not self.rate_limit_enabled:
             problems.append("SW_RATE_LIMIT_ENABLED is false: the rate limits are off")
+        if self.ceb_signing_key_file is None or self.ceb_certificate_file is None:
+            problems.append(
+                "SW_CEB_SIGNING_KEY_FILE and SW_CEB_CERTIFICATE_FILE are not both set: the "
+                "window signs the CEB messages it sends with its own key and certificate"
+            )
         if problems:
             raise ValueError(
                 "refusing to start in production:" + "".join(f"\n- {p}" for p in problems)
@@ -198,8 +211,21 @@ class Settings(BaseSettings):
     def webhook_hosts_allowed(self) -> frozenset[str]:
         return webhook_targets.allowed_hosts(self.webhook_allowed_hosts)
 
+    def ceb_development_identity_file(self) -> Path:
+        """Where development keeps the window's generated CEB key and certificate:
+        beside the SQLite database file, else in the working directory."""
+        prefix = "sqlite:///"
+        path = self.database_url.removeprefix(prefix).split("?")[0]
+        if self.database_url.startswith(prefix) and path not in ("", ":memory:"):
+            return Path(path).parent / CEB_DEVELOPMENT_IDENTITY_FILE
+        return Path(CEB_DEVELOPMENT_IDENTITY_FILE)
+
 
 MIN_ADMIN_KEY_LENGTH = 32
+CEB_DEVELOPMENT_IDENTITY_FILE = ".singlewindow-ceb-identity.pem"
+_CEB_IDENTITY_HALF = (
+    "SW_CEB_SIGNING_KEY_FILE and SW_CEB_CERTIFICATE_FILE go together: give both or neither"
+)
 # Words that mark a key written by hand as a stand-in.
 _PLACEHOLDER_WORDS = ("password", "changeme", "example", "placeholder", "secret", "default")
 # A key of 256 random bits (``singlewindow keys create``, ``openssl rand -base64 32``)

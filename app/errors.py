@@ -379,3 +379,50 @@ class OrderDocumentsNotFound(NotFound):
     code = "order_documents_not_found"
     title = "No documents of this order"
     title_zh = "该订单没有单证"
+
+
+class CertificateNotFound(NotFound):
+    code = "certificate_not_found"
+    title = "No such certificate"
+    title_zh = "证书不存在"
+
+
+class CertificateAlreadyRegistered(Conflict):
+    """A certificate is registered once, for one enterprise (by its SHA-256 fingerprint);
+    a revoked one stays revoked."""
+
+    code = "certificate_already_registered"
+    title = "This certificate is already registered"
+    title_zh = "该证书已登记"
+
+
+class CertificateRefused(DomainError):
+    """A certificate that cannot be registered: its ``code`` says why
+    (``certificate_unreadable``, ``certificate_not_x509``, ``certificate_expired``,
+    ``certificate_key_unsupported``)."""
+
+    status = 422
+    title = "The certificate cannot be registered"
+    title_zh = "证书无法登记"
+
+    def __init__(self, code: str, message: str, message_zh: str) -> None:
+        super().__init__(
+            message,
+            message_zh,
+            violations=[_violation_body(RuleViolation(code, "/certificate", message, message_zh))],
+        )
+        self.code = code
+
+
+class SignatureRefused(DomainError):
+    """A CEB message whose signature cannot be trusted (``app.ceb.signing``): ``code``
+    says why; ``signature_mismatch`` and ``signature_value_invalid`` are the exchange's
+    error 1004."""
+
+    status = 422
+    title = "The message's signature is refused"
+    title_zh = "报文签名验证未通过"
+
+    def __init__(self, code: str, message: str, message_zh: str, **extra: Any) -> None:
+        super().__init__(message, message_zh, **extra)
+        self.code = code

@@ -22,7 +22,10 @@ from app.intake.pipeline import IntakePipeline
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware, RequestIdFilter
 from app.problems import PROBLEM_JSON, install_problem_handlers
 from app.routers import (
+    ceb,
+    certificates,
     declarations,
+    documents,
     enterprises,
     health,
     intake,
@@ -32,7 +35,9 @@ from app.routers import (
     webhooks,
 )
 from app.runtime import die_with_supervisor, tune_gc
+from app.schemas.certificates import CertificateRegistration, SignaturePolicyChange
 from app.schemas.declaration import DeclarationSet
+from app.schemas.documents import OrderDocument, PaymentDocument, WaybillDocument
 from app.schemas.enterprise import EnterpriseCreate
 from app.schemas.keys import ApiKeyCreate
 from app.schemas.regulator import CreditGradeChange, FilingStatusChange
@@ -61,6 +66,11 @@ _PARSED_BODIES = (
     FilingStatusChange,
     ReceiptBatch,
     WebhookCreate,
+    OrderDocument,
+    PaymentDocument,
+    WaybillDocument,
+    CertificateRegistration,
+    SignaturePolicyChange,
 )
 
 
@@ -103,9 +113,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(enterprises.router)
     app.include_router(declarations.router)
     app.router.routes.extend(intake.routes)
+    app.include_router(documents.router)
+    app.include_router(ceb.router)
     app.include_router(receipts.router)
     app.include_router(webhooks.router)
     app.include_router(keys.router)
+    app.include_router(certificates.router)
     app.include_router(regulator.router)
     app.include_router(health.router)
     refuse_routes_without_rules(app)

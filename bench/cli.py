@@ -39,6 +39,15 @@ DEFINITIONS = {
     "declarations_per_s = 200 answers per second inside the window x 100; accepted counts "
     "the step's declarations in the database afterwards, refused_items the items of 200 "
     "answers missing from it",
+    "ceb311": "single-order CEB311 messages (POST /v1/ceb/messages, the platform's key, "
+    "unsigned), each a new orderNo, filed as the platform's order document (it waits for "
+    "payment, waybill and inventory: no agency sees it); measured as the JSON single set: "
+    "saturation back to back with the same callers, then open loop at ceb311 rates with "
+    "the same sustained test; expected answer 200 (the CEB312 receipt), refused counts "
+    "answered orders missing from party_documents afterwards (a negative returnStatus)",
+    "ceb311.comparison": "saturation_ratio = CEB311 / JSON answers per second back to "
+    "back; rate_ratio = highest CEB311 rate sustained / highest JSON rate sustained, both "
+    "with p99 within slo_p99_ms; target_share 0.8 (issue 19)",
 }
 
 

@@ -14,6 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col
 
 from app.store.models import OutboxMessage
+from bench import ceb311
+from bench.ceb311 import Ceb311Result
 from bench.clearance import ClearanceWatch
 from bench.postgres import PostgresUnavailable, fresh_database
 from bench.service import Service
@@ -54,6 +56,7 @@ class DatabaseResult:
     not_run_rates: list[float] = field(default_factory=list)
     saturation: ClosedLoopStep | None = None
     batches: BatchStep | None = None
+    ceb311: Ceb311Result | None = None
     outbox: dict[str, int] = field(default_factory=dict)
     server_log: ServerLog | None = None
 
@@ -136,6 +139,40 @@ def _measure(context: StepContext, result: DatabaseResult, say: Say) -> None:
     result.ceiling = measure_ceiling(context)
     context.service.check()
     say(f"[{name}]   {result.ceiling.load.achieved_rps:,.0f} answers/s")
+    if "json" in settings.scenarios:
+        _measure_rates(context, result, say)
+        if settings.saturation_seconds > 0:
+            best = max((s.load.achieved_rps for s in result.rates), default=0.0)
+            say(
+                f"[{name}] saturation: declarations, {settings.concurrency} callers, "
+                f"{settings.saturation_seconds:g} s"
+            )
+            result.saturation = measure_saturation(context, best, say)
+            say(f"[{name}]   {result.saturation.load.achieved_rps:,.1f} accepted/s")
+    if "ceb311" in settings.scenarios:
+        # Before the batches, as the JSON saturation: each measured on a server that the
+        # other scenarios' backlog does not share.
+        _measure_ceb311(context, result, say)
+    if "json" in settings.scenarios and settings.batch_seconds > 0:
+        best = max(
+            [s.load.achieved_rps for s in result.rates]
+            + ([result.saturation.load.achieved_rps] if result.saturation else []),
+            default=0.0,
+        )
+        say(
+            f"[{name}] batches: POST /v1/declarations/batch, 100 each, "
+            f"{settings.batch_callers} callers, {settings.batch_seconds:g} s"
+        )
+        result.batches = measure_batches(context, best, say)
+        batches = result.batches
+        say(
+            f"[{name}]   {batches.declarations_per_s:,.0f} declarations/s "
+            f"({batches.accepted:,} accepted, {batches.refused_items} refused)"
+        )
+
+
+def _measure_rates(context: StepContext, result: DatabaseResult, say: Say) -> None:
+    name, settings = result.database, context.settings
     for index, rate in enumerate(settings.rates):
         say(f"[{name}] {rate:g}/s: {settings.warmup:g} s warm-up + {settings.duration:g} s")
         step = measure_rate(context, index, rate, result.ceiling)
@@ -158,30 +195,49 @@ def _measure(context: StepContext, result: DatabaseResult, say: Say) -> None:
                     "(--no-stop-at-saturation runs them)"
                 )
             break
+
+
+def _measure_ceb311(context: StepContext, result: DatabaseResult, say: Say) -> None:
+    """Single-order CEB311 messages, back to back then open loop, set beside JSON."""
+    name, settings = result.database, context.settings
+    ceb = result.ceb311 = Ceb311Result()
     if settings.saturation_seconds > 0:
-        best = max((s.load.achieved_rps for s in result.rates), default=0.0)
-        say(
-            f"[{name}] saturation: declarations, {settings.concurrency} callers, "
-            f"{settings.saturation_seconds:g} s"
-        )
-        result.saturation = measure_saturation(context, best, say)
-        say(f"[{name}]   {result.saturation.load.achieved_rps:,.1f} accepted/s")
-    if settings.batch_seconds > 0:
         best = max(
             [s.load.achieved_rps for s in result.rates]
             + ([result.saturation.load.achieved_rps] if result.saturation else []),
             default=0.0,
         )
         say(
-            f"[{name}] batches: POST /v1/declarations/batch, 100 each, "
-            f"{settings.batch_callers} callers, {settings.batch_seconds:g} s"
+            f"[{name}] CEB311 saturation: one order a message, {settings.concurrency} "
+            f"callers, {settings.saturation_seconds:g} s"
         )
-        result.batches = measure_batches(context, best, say)
-        batches = result.batches
+        ceb.saturation = ceb311.measure_saturation(context, best)
+        context.service.check()
         say(
-            f"[{name}]   {batches.declarations_per_s:,.0f} declarations/s "
-            f"({batches.accepted:,} accepted, {batches.refused_items} refused)"
+            f"[{name}]   {ceb.saturation.load.achieved_rps:,.1f} answers/s "
+            f"({ceb.saturation.accepted:,} orders filed, {ceb.saturation.refused} refused)"
         )
+    rates = ceb311.ceb311_rates(context, result.rates)
+    for index, rate in enumerate(rates):
+        say(f"[{name}] CEB311 {rate:g}/s: {settings.warmup:g} s warm-up + {settings.duration:g} s")
+        step = ceb311.measure_rate(context, index, rate)
+        ceb.rates.append(step)
+        context.service.check()
+        latency = step.load.latency_ms
+        say(
+            f"[{name}]   achieved {step.load.achieved_rps:,.1f}/s, "
+            f"p99 {latency.p99 if latency else float('nan'):,.1f} ms, "
+            f"errors {sum(step.load.errors.values())}, refused {step.refused}"
+        )
+        if not step.sustained and settings.stop_at_saturation:
+            ceb.not_run_rates = rates[index + 1 :]
+            break
+    ceb.comparison = ceb311.compare(
+        settings.slo_p99_ms,
+        result.rates,
+        result.saturation.load if result.saturation else None,
+        ceb,
+    )
 
 
 def _outbox_counts(watch: ClearanceWatch) -> dict[str, int]:

@@ -9,9 +9,11 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from bench.ceb311 import Ceb311Result, Comparison
 from bench.database_run import DatabaseResult
 from bench.stats import LatencySummary
 from bench.steps import BatchStep, ClosedLoopStep
+from bench.summary import LoadSummary
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
@@ -61,6 +63,8 @@ def print_tables(console: Console, results: list[DatabaseResult]) -> None:
             _print_rates(console, result)
         if result.batches:
             _print_batches(console, result.batches)
+        if result.ceb311:
+            _print_ceb311(console, result)
         if result.failure:
             console.print(f"{result.database}: failed — {result.failure}", **_ERROR)
         if result.not_run_rates:
@@ -190,6 +194,98 @@ def _print_batches(console: Console, step: BatchStep) -> None:
         f"{step.resources.largest_process_rss_mb:,.0f}",
     )
     console.print(table)
+
+
+def _print_ceb311(console: Console, result: DatabaseResult) -> None:
+    ceb: Ceb311Result | None = result.ceb311
+    if ceb is None:
+        return
+    table = Table(
+        title=f"{result.database}: single-order CEB311 messages beside JSON single sets; "
+        "latency in ms (open loop: from the scheduled send); ✗ not sustained"
+    )
+    for column in (
+        "intake",
+        "load",
+        "achieved/s",
+        "p50",
+        "p99",
+        "p99.9",
+        "errors",
+        "refused",
+        "server CPU %",
+        "api %",
+    ):
+        table.add_column(column, justify="right")
+
+    def row(intake: str, load: str, summary: LoadSummary, refused: str, used: Any) -> None:
+        table.add_row(
+            intake,
+            load,
+            f"{summary.achieved_rps:,.1f}",
+            _ms(summary.latency_ms, "p50"),
+            _ms(summary.latency_ms, "p99"),
+            _ms(summary.latency_ms, "p999"),
+            _errors(summary.errors),
+            refused,
+            f"{used.server_cpu_percent:.0f}",
+            f"{used.cpu_percent_by_role.get('api', 0.0):.0f}",
+        )
+
+    callers = f"{result.saturation.concurrency if result.saturation else '-'} back to back"
+    if result.saturation:
+        row("JSON set", callers, result.saturation.load, "-", result.saturation.resources)
+    if ceb.saturation:
+        step = ceb.saturation
+        row(
+            "CEB311",
+            f"{step.concurrency} back to back",
+            step.load,
+            str(step.refused),
+            step.resources,
+        )
+    json_rates = {s.offered_rate: s for s in result.rates}
+    shown: set[float] = set()
+    for step in ceb.rates:
+        rate = step.offered_rate or 0.0
+        best = max((s.offered_rate for s in result.rates if s.sustained), default=None)
+        for json_rate in (rate, best):
+            if json_rate in json_rates and json_rate not in shown:
+                shown.add(json_rate)
+                json_step = json_rates[json_rate]
+                mark = "" if json_step.sustained else " ✗"
+                row("JSON set", f"{json_rate:g}/s{mark}", json_step.load, "-", json_step.resources)
+        mark = "" if step.sustained else " ✗"
+        row("CEB311", f"{rate:g}/s{mark}", step.load, str(step.refused), step.resources)
+    console.print(table)
+    if ceb.comparison:
+        console.print(_comparison_line(result.database, ceb.comparison), **_PLAIN)
+
+
+def _comparison_line(database: str, c: Comparison) -> str:
+    def verdict(meets: bool | None) -> str:
+        return "" if meets is None else (" ✓" if meets else " ✗")
+
+    parts = []
+    if c.saturation_ratio is not None:
+        parts.append(
+            f"back to back {c.ceb311_saturation_rps:,.1f}/s ÷ {c.json_saturation_rps:,.1f}/s = "
+            f"{c.saturation_ratio:.2f}{verdict(c.saturation_meets_target)}"
+        )
+    if c.rate_ratio is not None:
+        ceb = (
+            f"{c.ceb311_sustained_rate:g}/s (p99 {c.ceb311_p99_ms:,.1f} ms)"
+            if (c.ceb311_sustained_rate is not None and c.ceb311_p99_ms is not None)
+            else "no rate"
+        )
+        parts.append(
+            f"open loop, highest sustained with p99 ≤ {c.slo_p99_ms:g} ms: {ceb} ÷ "
+            f"{c.json_sustained_rate:g}/s (p99 {c.json_p99_ms or 0:,.1f} ms) = "
+            f"{c.rate_ratio:.2f}{verdict(c.rate_meets_target)}"
+        )
+    if not parts:
+        return f"{database}: CEB311 ÷ JSON: nothing to compare (run the json scenario too)"
+    return f"{database}: CEB311 ÷ JSON (target ≥ {c.target_share:g}): " + "; ".join(parts)
 
 
 def _errors(errors: dict[str, int]) -> str:

@@ -10,6 +10,9 @@ from pathlib import Path
 from bench.postgres import DEFAULT_SERVER_URL
 
 DATABASES = ("sqlite", "postgres")
+# json: POST /v1/declarations (rates, saturation, batches); ceb311: single-order CEB311
+# messages on POST /v1/ceb/messages, set beside the JSON numbers (bench/ceb311.py).
+SCENARIOS = ("json", "ceb311")
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
@@ -19,6 +22,8 @@ class BenchSettings:
     duration: float
     warmup: float
     databases: tuple[str, ...]
+    scenarios: tuple[str, ...]
+    ceb311_rates: tuple[float, ...]  # empty: 0.8 x and 1 x the best JSON rate sustained
     postgres_url: str
     ceiling_seconds: float
     concurrency: int
@@ -61,6 +66,17 @@ def _databases(text: str) -> tuple[str, ...]:
     return chosen
 
 
+def _scenarios(text: str) -> tuple[str, ...]:
+    chosen = tuple(s.strip() for s in text.split(",") if s.strip())
+    if not chosen or set(chosen) - set(SCENARIOS):
+        raise argparse.ArgumentTypeError(f"scenarios: some of {', '.join(SCENARIOS)}")
+    return tuple(s for s in SCENARIOS if s in chosen)
+
+
+def _ceb311_rates(text: str) -> tuple[float, ...]:
+    return () if text.strip().lower() in ("", "auto") else _rates(text)
+
+
 def _flag(text: str) -> bool:
     return text.strip().lower() in ("1", "true", "yes", "on")
 
@@ -95,6 +111,20 @@ def parse_settings(argv: Sequence[str] | None = None) -> BenchSettings:
         type=_databases,
         default=_env("DATABASES", "sqlite,postgres"),
         help="sqlite, postgres or both (BENCH_DATABASES)",
+    )
+    add(
+        "--scenarios",
+        type=_scenarios,
+        default=_env("SCENARIOS", ",".join(SCENARIOS)),
+        help="json (POST /v1/declarations), ceb311 (single-order CEB311 messages on POST "
+        "/v1/ceb/messages, beside the JSON numbers) or both (BENCH_SCENARIOS)",
+    )
+    add(
+        "--ceb311-rates",
+        type=_ceb311_rates,
+        default=_env("CEB311_RATES", "auto"),
+        help="open-loop CEB311 rates, messages/s; auto: 0.8 x and 1 x the highest JSON rate "
+        "sustained, or --rates without one (BENCH_CEB311_RATES)",
     )
     add(
         "--postgres-url",

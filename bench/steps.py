@@ -84,7 +84,7 @@ def _wall(record: LoadRecord, offset: float) -> datetime:
     return datetime.fromtimestamp(record.started_wall + offset, UTC)
 
 
-def _monotonic(record: LoadRecord, window: tuple[float, float]) -> tuple[float, float]:
+def monotonic_window(record: LoadRecord, window: tuple[float, float]) -> tuple[float, float]:
     return record.started_monotonic + window[0], record.started_monotonic + window[1]
 
 
@@ -104,7 +104,7 @@ def measure_ceiling(context: StepContext) -> ClosedLoopStep:
         endpoint="GET /healthz",
         concurrency=settings.concurrency,
         load=summarize(record, 200, window),
-        resources=sampler.usage(_monotonic(record, window)),
+        resources=sampler.usage(monotonic_window(record, window)),
     )
 
 
@@ -132,7 +132,7 @@ def measure_rate(
     return RateStep(
         offered_rate=rate,
         load=load,
-        resources=sampler.usage(_monotonic(record, window)),
+        resources=sampler.usage(monotonic_window(record, window)),
         end_to_end=end_to_end,
         ratio_to_ceiling=round(load.achieved_rps / ceiling_rps, 3) if ceiling_rps else None,
         sustained=load.achieved_rps >= SUSTAINED_SHARE * rate
@@ -170,7 +170,7 @@ def measure_saturation(
         endpoint="POST /v1/declarations",
         concurrency=settings.concurrency,
         load=summarize(record, 202, window),
-        resources=sampler.usage(_monotonic(record, window)),
+        resources=sampler.usage(monotonic_window(record, window)),
         end_to_end=context.watch.measure(
             context.declarations.order_prefix(step),
             (_wall(record, window[0]), _wall(record, window[1])),
@@ -206,7 +206,7 @@ def measure_batches(
         callers=settings.batch_callers,
         batch_size=BATCH_SIZE,
         load=load,
-        resources=sampler.usage(_monotonic(record, window)),
+        resources=sampler.usage(monotonic_window(record, window)),
         declarations_per_s=round(load.achieved_rps * BATCH_SIZE, 1),
         accepted=accepted,
         refused_items=max(answered - accepted, 0),

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from app.ceb.messages import BaseTransfer, build_message
 from app.demo import DEMO_PARTIES, Buyer, make_buyer, make_declaration, wait_until_active
 from bench.http1 import build_request
 
@@ -19,6 +20,8 @@ DECLARATIONS_PER_BUYER = 5
 ACTIVATION_SECONDS = 60
 # A CEB message carries up to 100 records; so does a batch.
 BATCH_SIZE = 100
+# The platform's number on the customs' data exchange, as a CEB311's BaseTransfer names it.
+PLATFORM_DXP_ID = "DXPENT0000000001"
 
 
 def file_parties(base_url: str, rng: random.Random, admin_key: str) -> str:
@@ -78,6 +81,27 @@ class Declarations:
             self._request(
                 "/v1/declarations/batch",
                 {"declarations": [self._body(step) for _ in range(size)]},
+            )
+            for _ in range(count)
+        ]
+
+    def ceb311(self, step: str, count: int) -> list[bytes]:
+        """``count`` requests of ``POST /v1/ceb/messages``, each a CEB311 holding one
+        order (a new orderNo, the order part of a declaration like ``one``'s), sent by
+        the platform with its own key. Unsigned: the platform accepts unsigned messages
+        by default, as enterprises do until they ask otherwise."""
+        platform = DEMO_PARTIES.platform
+        sender = BaseTransfer(
+            copCode=platform.customs_code, copName=platform.name, dxpId=PLATFORM_DXP_ID
+        )
+        headers = {"Content-Type": "application/xml", "Authorization": f"Bearer {self.api_key}"}
+        return [
+            build_request(
+                "POST",
+                "/v1/ceb/messages",
+                host=self.host,
+                body=build_message("CEB311", [self._body(step)["order"]], sender),
+                headers=headers,
             )
             for _ in range(count)
         ]

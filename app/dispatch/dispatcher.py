@@ -39,7 +39,15 @@ from app.dispatch.pacing import Pacing
 from app.dispatch.pusher import Pusher
 from app.dispatch.webhook_client import webhook_client
 from app.domain.clearance import Agency, AgencyStatus
-from app.store import audit, derived, enterprises, idempotency, outbox, receipts
+from app.store import (
+    audit,
+    derived,
+    enterprises,
+    idempotency,
+    outbox,
+    party_documents,
+    receipts,
+)
 from app.store.db import read_session
 from app.store.derived import SUBMIT_DECLARATION
 from app.store.models import DeclarationAgency
@@ -127,7 +135,8 @@ class Dispatcher:
 
     async def _housekeeping(self) -> None:
         """Every SW_RECONCILE_EVERY_SECONDS (not while the worker defers to a peak of
-        intake): reconcile, forget expired idempotency keys, checkpoint the audit trail."""
+        intake): reconcile, forget expired idempotency keys, expire the parties'
+        documents left unmatched, checkpoint the audit trail."""
         if time.monotonic() - self._last_reconcile <= self.settings.reconcile_every_seconds:
             return
         self._last_reconcile = time.monotonic()
@@ -135,6 +144,9 @@ class Dispatcher:
             await self.reconcile()
             # Idempotency keys are kept 24 hours (or as set), then forgotten.
             await asyncio.to_thread(idempotency.purge_expired, self.engine)
+            expired = await asyncio.to_thread(party_documents.expire_due, self.engine, utcnow())
+            if expired:
+                log.info("%d documents expired unmatched", len(expired))
             # A signed checkpoint of the audit trail's head, once a minute (or as set)
             # while the trail grows.
             await asyncio.to_thread(

@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 
 from app.agencies.client import DeliveryError, RefusedError, check_status, classify
 from app.agencies.signing import webhook_headers
+from app.ceb import pushes
 from app.config import Settings
 from app.domain import webhook_targets
 from app.store import webhooks
@@ -88,11 +89,10 @@ async def push_once(
         refusal = webhook_targets.url_refusal(target.url, settings.webhook_hosts_allowed())
         if refusal is not None:
             raise RefusedError(f"not pushed: {refusal.message}")
-        body = json.dumps(event.payload, ensure_ascii=False).encode()
+        body, content_type = _push_body(target, event)
+        headers = webhook_headers(target.secret, body, event.key) | {"content-type": content_type}
         async with asyncio.timeout(settings.webhook_deadline_seconds):
-            response = await client.post(
-                target.url, content=body, headers=webhook_headers(target.secret, body, event.key)
-            )
+            response = await client.post(target.url, content=body, headers=headers)
         status_code = response.status_code
         _check_push_answer(response)
     except TimeoutError:
@@ -113,6 +113,19 @@ async def push_once(
         error=error,
         redelivery=redelivery,
     )
+
+
+def _push_body(target: Target, event: Event) -> tuple[bytes, str]:
+    """What a push carries, and its media type: the event as JSON, or a status change as
+    a CEB622 receipt for an endpoint that asked for CEB XML (other events have no CEB
+    message, and stay JSON). An event that cannot be told as a receipt (one logged
+    before its fields were all kept) is refused: trying again would not change it."""
+    if target.format == webhooks.CEB and event.type == webhooks.STATUS_CHANGED:
+        try:
+            return pushes.status_receipt(event.payload), "application/xml"
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RefusedError(f"not pushed: no CEB receipt tells this event ({exc!r})") from None
+    return json.dumps(event.payload, ensure_ascii=False).encode(), "application/json"
 
 
 def _check_push_answer(response: httpx.Response) -> None:

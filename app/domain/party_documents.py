@@ -124,3 +124,21 @@ def declaration_body(documents: Mapping[DocumentKind, Mapping[str, Any]]) -> dic
     return {
         PART[kind]: {k: v for k, v in documents[kind].items() if k != "appType"} for kind in KINDS
     }
+
+
+def lacks_hs_codes(order: Mapping[str, Any]) -> bool:
+    """Whether an order's lines lack their HS codes (a CEB311 has none): it waits for the
+    inventory that carries them."""
+    return any(not item.get("gcode") for item in order.get("items") or [])
+
+
+def with_hs_codes(order: Mapping[str, Any], inventory: Mapping[str, Any]) -> dict[str, Any]:
+    """The order with each line's HS code taken from the inventory line of the same
+    ``gnum`` (a change: ``appType`` 2)."""
+    codes = {str(line.get("gnum")): line.get("gcode") for line in inventory.get("items") or []}
+    items = [
+        dict(item)
+        | ({"gcode": codes[str(item.get("gnum"))]} if codes.get(str(item.get("gnum"))) else {})
+        for item in order.get("items") or []
+    ]
+    return dict(order) | {"items": items, "appType": "2"}

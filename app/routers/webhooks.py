@@ -48,6 +48,7 @@ def to_public(e: WebhookEndpoint) -> WebhookPublic:
         url=e.url,
         events=e.events,
         customsCode=e.customs_code,
+        format="ceb" if e.format == webhooks.CEB else "json",
         createdAt=e.created_at,
         health=WebhookHealth(
             lastSuccessAt=e.last_success_at,
@@ -83,7 +84,9 @@ def to_delivery(d: WebhookDelivery) -> WebhookDeliveryPublic:
         "Webhooks specifies: headers `webhook-id`, `webhook-timestamp` and "
         "`webhook-signature` (`v1,` + base64 HMAC-SHA256 over `id.timestamp.body`, the key "
         "being the base64-decoded part of the secret after `whsec_`), so that any Standard "
-        "Webhooks library verifies it. A push is retried with backoff until the endpoint "
+        "Webhooks library verifies it. With `format` `ceb`, a status change is pushed as a "
+        "CEB622 receipt (`application/xml`) instead of JSON, signed the same way. A push is "
+        "retried with backoff until the endpoint "
         "answers 2xx, or until 24 hours have passed; redirects are not followed (a 3xx is "
         "a failed push). Each endpoint gets its pushes in order, one at a time, each attempt "
         "cut off after 10 seconds; an endpoint that keeps failing is parked (see its "
@@ -130,6 +133,7 @@ async def register(
             principal.owner,
             settings.webhook_max_endpoints,
             principal.actor,
+            wanted.format,
         )
         created = WebhookCreated(**to_public(endpoint).model_dump(), secret=endpoint.secret)
         return JSONResponse(
@@ -241,6 +245,7 @@ async def redeliver(
             endpoint.cursor,
             endpoint.consecutive_failures,
             endpoint.parked,
+            endpoint.format,
         )
         async with webhook_client(settings) as client:
             attempt = await push_once(client, target, event, settings, redelivery=True)

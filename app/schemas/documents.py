@@ -11,7 +11,8 @@ from pydantic import BaseModel, Field
 
 from app.domain.clearance import ClearanceStatus
 from app.domain.party_documents import DocumentKind, DocumentStatus
-from app.schemas.declaration import Logistics, Order, Payment
+from app.schemas.ceb import RuleCode
+from app.schemas.declaration import Logistics, Order, OrderItem, Payment
 from app.schemas.responses import Violation
 
 _APP_TYPE = Field(
@@ -23,16 +24,29 @@ _APP_TYPE = Field(
 )
 
 
+class OrderDocumentItem(OrderItem):
+    """A CEB311 line: its HS code may be left out, as a CEB311 has no place for it."""
+
+    gcode: RuleCode | None = Field(  # type: ignore[assignment]
+        default=None,
+        description=(
+            "10-digit HS code. A CEB311 carries none: an order whose lines lack it waits "
+            "for the CEB621 inventory, whose lines carry it, before it is declared."
+        ),
+    )
+
+
 class OrderDocument(Order):
     """CEB311 OrderHead and its lines, sent by the platform or the e-commerce company."""
 
-    appType: Literal["1", "2"] | None = _APP_TYPE
+    appType: Literal["1", "2"] | None = _APP_TYPE  # type: ignore[assignment]
+    items: list[OrderDocumentItem] = Field(min_length=1, max_length=99)  # type: ignore[assignment]
 
 
 class PaymentDocument(Payment):
     """CEB411 PaymentHead, sent by the payment company."""
 
-    appType: Literal["1", "2"] | None = _APP_TYPE
+    appType: Literal["1", "2"] | None = _APP_TYPE  # type: ignore[assignment]
 
 
 class WaybillDocument(Logistics):
@@ -40,7 +54,7 @@ class WaybillDocument(Logistics):
     only: the platform is the one with documents of that order waiting (or ``ebpCode``
     in the query, when several platforms have)."""
 
-    appType: Literal["1", "2"] | None = _APP_TYPE
+    appType: Literal["1", "2"] | None = _APP_TYPE  # type: ignore[assignment]
 
 
 DOCUMENT_MODELS: dict[DocumentKind, type[OrderDocument | PaymentDocument | WaybillDocument]] = {

@@ -85,11 +85,13 @@ class BodyFormat(StrEnum):
     """The formats a request body may come in."""
 
     JSON = "json"
+    XML = "xml"
 
 
 JSON_ONLY: Set[BodyFormat] = frozenset({BodyFormat.JSON})
+XML_ONLY: Set[BodyFormat] = frozenset({BodyFormat.XML})
 # The media type to name for each format in a refusal.
-_MEDIA_TYPES = {BodyFormat.JSON: "application/json"}
+_MEDIA_TYPES = {BodyFormat.JSON: "application/json", BodyFormat.XML: "application/xml"}
 
 # A body sent without a Content-Type is read as JSON when it starts as every body of ours
 # does (an object, or a batch's array), or is empty (then refused as malformed JSON).
@@ -107,6 +109,10 @@ def body_format(
         media_type.startswith("application/") and media_type.endswith("+json")
     ):
         found: BodyFormat | None = BodyFormat.JSON
+    elif media_type in ("application/xml", "text/xml") or (
+        media_type.startswith("application/") and media_type.endswith("+xml")
+    ):
+        found = BodyFormat.XML
     elif not media_type:
         # Callers that send no Content-Type have always been read as JSON; a body that
         # plainly is not is refused as of unknown format rather than as broken JSON.

@@ -32,10 +32,11 @@ class FeedItem(BaseModel):
             "filing.suspended, filing.reinstated, filing.revoked, filing.recorded, "
             "declaration.accepted, declaration.refused, declaration.status, key.issued, "
             "key.rotated, key.revoked, key.recorded, webhook.created, webhook.deleted, "
-            "outbox.redriven"
+            "outbox.redriven, certificate.registered, certificate.revoked, "
+            "signature_policy.changed"
         )
     )
-    subjectType: Literal["enterprise", "declaration", "key", "webhook", "outbox"]
+    subjectType: Literal["enterprise", "declaration", "key", "webhook", "outbox", "certificate"]
     subjectId: str
     actor: str = Field(description="Who did it: enterprise:<code>, regulator:<agency>:<key>, …")
     occurredAt: datetime

@@ -15,6 +15,8 @@ class Violation(BaseModel):
     code: str = Field(description="Stable code of the rule or schema check that failed.")
     pointer: str | None = Field(description="JSON pointer to the field in the request body.")
     parameter: str | None = Field(default=None, description="Query or path parameter, if any.")
+    line: int | None = Field(default=None, description="In an XML message: the line.")
+    element: str | None = Field(default=None, description="In an XML message: the element.")
     message: str
     messageZh: str
 

@@ -33,6 +33,7 @@ def _standard_secret(secret: str) -> str:
 
 
 WebhookUrl = Annotated[AnyHttpUrl, AfterValidator(_storable)]
+WebhookFormat = Literal["json", "ceb"]
 # whsec_ and the base64 of 32 bytes without its padding (49), to 64 bytes with it (94).
 WebhookSecret = Annotated[
     str, StringConstraints(min_length=49, max_length=94), AfterValidator(_standard_secret)
@@ -71,6 +72,17 @@ class WebhookCreate(BaseModel):
         default=None,
         description="Only declarations this enterprise is a party to; all when omitted.",
     )
+    format: WebhookFormat = Field(
+        default="json",
+        description=(
+            "`json`: each push is the event as JSON. `ceb`: a `declaration.status_changed` "
+            "push is a CEB622Message (`application/xml`, valid against "
+            "ceb-import-202205.xsd) with one InventoryReturn whose `returnStatus` is the "
+            "declaration's CEB status (800 released, 100 refused...), keyed by `copNo` "
+            "(the order number's first 20 characters) and the window's `preNo`; other "
+            "events stay JSON. Either way the push is signed the same way."
+        ),
+    )
 
 
 class WebhookHealth(BaseModel):
@@ -96,6 +108,9 @@ class WebhookPublic(BaseModel):
     url: str
     events: list[str]
     customsCode: str | None
+    format: WebhookFormat = Field(
+        description="`json`: pushes are JSON. `ceb`: status changes come as CEB622 XML."
+    )
     createdAt: datetime
     health: WebhookHealth
 

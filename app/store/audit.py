@@ -49,7 +49,7 @@ GENESIS = "0" * 64
 # the application uses for nothing else ("sw-audit" in ASCII).
 APPEND_LOCK = 0x73772D6175646974
 
-SubjectType = Literal["enterprise", "declaration", "key", "webhook", "outbox"]
+SubjectType = Literal["enterprise", "declaration", "key", "webhook", "outbox", "certificate"]
 Problem = Literal[
     "hash mismatch",
     "prev_hash mismatch",

@@ -130,3 +130,13 @@ def list_events(
         if not _visible(session.get(Declaration, declaration_id), party):
             raise _not_found(declaration_id)
         return page(session, query, _EVENTS_IN_ORDER, cursor, limit)
+
+
+def find_by_order(engine: Engine, ebp_code: str, order_no: str) -> Declaration | None:
+    """The declaration of a platform's order, if it was declared."""
+    with read_session(engine) as session:
+        return session.scalars(
+            select(Declaration).where(
+                col(Declaration.ebp_code) == ebp_code, col(Declaration.order_no) == order_no
+            )
+        ).first()

@@ -26,11 +26,12 @@ from app.domain.party_documents import (
     DocumentKind,
     DocumentStatus,
     kind_zh,
+    lacks_hs_codes,
     missing,
 )
 from app.errors import DocumentConflict, DuplicateOrder, WaybillPlatformAmbiguous
 from app.store.db import read_session, write_session
-from app.store.models import Declaration, PartyDocument
+from app.store.models import PartyDocument
 from app.store.webhooks import ExpiredDocument, announce_documents_expired
 
 # A waybill whose order has not named its platform yet.
@@ -142,7 +143,11 @@ def file(engine: Engine, arrival: Arrival, now: datetime, window: timedelta) -> 
 
 
 def settle(
-    engine: Engine, assembly: Assembly, status: DocumentStatus, outcome: dict[str, Any], now: datetime
+    engine: Engine,
+    assembly: Assembly,
+    status: DocumentStatus,
+    outcome: dict[str, Any],
+    now: datetime,
 ) -> None:
     """Record what became of an assembled order: ``assembled`` (its declaration accepted)
     or ``refused`` (the documents stay, to be corrected)."""
@@ -248,7 +253,9 @@ def _platform(session: Session, arrival: Arrival) -> str:
     for row in rows:
         if row.kind == arrival.kind and row.fingerprint == arrival.fingerprint:
             return row.ebp_code
-    waiting = [r for r in rows if r.ebp_code != NO_PLATFORM and r.status != DocumentStatus.ASSEMBLED]
+    waiting = [
+        r for r in rows if r.ebp_code != NO_PLATFORM and r.status != DocumentStatus.ASSEMBLED
+    ]
     platforms = {r.ebp_code for r in waiting}
     if len(platforms) > 1:
         # Those whose order still waits for a waybill.
@@ -293,8 +300,7 @@ def _verdict(existing: PartyDocument | None, arrival: Arrival, ebp_code: str) ->
         )
     if arrival.app_type != "2":
         raise DocumentConflict(
-            f"Another {kind} was sent for {order}; send this one with appType 2 to "
-            "replace it.",
+            f"Another {kind} was sent for {order}; send this one with appType 2 to replace it.",
             f"{order_zh}已有另一份{kind_cn}；如需替换，请以 appType 2（变更）发送。",
         )
     return Verdict.STORED
@@ -370,6 +376,8 @@ def _ready(live: Mapping[DocumentKind, PartyDocument], ebp_code: str, verdict: V
     statuses = {DocumentStatus(r.status) for r in live.values()}
     if not statuses <= set(LIVE):
         return False
+    if lacks_hs_codes(live[DocumentKind.ORDER].document):
+        return False  # the inventory brings them
     return verdict is Verdict.STORED or statuses == {DocumentStatus.WAITING}
 
 

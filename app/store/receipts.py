@@ -132,6 +132,7 @@ class _Folding:
     finalized_at: datetime | None
     parties: frozenset[str]
     ebp_code: str
+    ebc_code: str
     order_no: str
     buyer_id_number: str
     quota_year: int
@@ -308,6 +309,7 @@ def _load(connection: Connection, ids: list[str]) -> dict[str, _Folding]:
             finalized_at=row.finalized_at,
             parties=frozenset((row.ebp_code, row.ebc_code, row.pay_code, row.logistics_code)),
             ebp_code=row.ebp_code,
+            ebc_code=row.ebc_code,
             order_no=row.order_no,
             buyer_id_number=row.buyer_id_number,
             quota_year=row.quota_year,
@@ -331,6 +333,7 @@ def _change(declaration: _Folding, before: ClearanceStatus) -> "webhooks.StatusC
         previous_status=before,
         status=declaration.status,
         ceb_status=CEB_STATUS[declaration.status],
+        ebc_code=declaration.ebc_code,
     )
 
 

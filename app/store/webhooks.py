@@ -30,6 +30,10 @@ from app.store.pagination import Keyset, page
 
 STATUS_CHANGED = "declaration.status_changed"
 
+# What an endpoint's pushes carry: the event as JSON, or (status changes) a CEB622 receipt.
+JSON = "json"
+CEB = "ceb"
+
 # What an attempt came to.
 DELIVERED = "delivered"
 FAILED = "failed"  # retried
@@ -46,6 +50,7 @@ def register(
     owner: str = "admin",
     max_endpoints: int | None = None,
     actor: str = "cli",
+    format: str = JSON,
 ) -> WebhookEndpoint:
     """A new endpoint, which hears of status changes from now on (audited, without its
     secret). ``max_endpoints``: how many one owner may have (``WebhookLimitReached``
@@ -57,6 +62,7 @@ def register(
         secret=secret or new_secret(),
         customs_code=customs_code,
         owner=owner,
+        format=format,
         created_at=utcnow(),
     )
     with write_session(engine) as session:
@@ -86,6 +92,7 @@ def register(
                 "events": endpoint.events,
                 "owner": owner,
                 "customsCode": customs_code,
+                "format": format,
             },
         )
         session.commit()
@@ -168,6 +175,7 @@ class StatusChange:
     previous_status: ClearanceStatus
     status: ClearanceStatus
     ceb_status: int
+    ebc_code: str | None = None
 
 
 _LISTENERS = select(col(WebhookEndpoint.customs_code), col(WebhookEndpoint.events))
@@ -210,6 +218,7 @@ def _event_row(change: StatusChange, now: datetime) -> dict[str, Any]:
             "data": {
                 "declarationId": change.declaration_id,
                 "ebpCode": change.ebp_code,
+                "ebcCode": change.ebc_code,
                 "orderNo": change.order_no,
                 "previousStatus": change.previous_status.value,
                 "status": change.status.value,
@@ -231,6 +240,7 @@ class Target:
     cursor: int
     consecutive_failures: int
     parked: bool
+    format: str = JSON
 
     def wants(self, event: "Event") -> bool:
         if event.endpoint_id is not None:
@@ -328,12 +338,13 @@ def claim_due(
                     col(WebhookEndpoint.cursor),
                     col(WebhookEndpoint.consecutive_failures),
                     col(WebhookEndpoint.parked),
+                    col(WebhookEndpoint.format),
                 )
             )
             .all()
         )
         session.commit()
-    return [Target(r[0], r[1], r[2], r[3], tuple(r[4]), r[5], r[6], bool(r[7])) for r in rows]
+    return [Target(r[0], r[1], r[2], r[3], tuple(r[4]), r[5], r[6], bool(r[7]), r[8]) for r in rows]
 
 
 def events_after(engine: Engine, target: Target, limit: int) -> list[Event]:

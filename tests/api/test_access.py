@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from app import demo
 from app.agencies.signing import signed_headers
 from app.main import api_routes, create_app, refuse_routes_without_rules
+from tests.support.certificates import rsa_identity
 from tests.support.factories import Declarations, register_everywhere
 from tests.support.service import ADMIN_KEY, quiet_settings
 
@@ -79,6 +80,13 @@ class World:
             )
         return code
 
+    def waiting_order(self) -> str:
+        """The number of an order whose platform posted it on its own."""
+        order = self.declarations.valid()["order"]
+        self.as_admin("POST", "/v1/orders", json=order)
+        order_no: str = order["orderNo"]
+        return order_no
+
     def checkpointed(self) -> str:
         """The latest audit checkpoint's URL, once there is one."""
         self.as_admin("POST", "/v1/regulator/audit/checkpoints")
@@ -88,6 +96,16 @@ class World:
         if self.kept_webhook is None:
             self.kept_webhook = self.party_webhook_id()
         return self.kept_webhook
+
+    def party_certificate_id(self) -> int:
+        """A certificate of the party's, registered by the admin, to revoke."""
+        registered = self.as_admin(
+            "POST",
+            f"/v1/enterprises/{self.party_code}/certificates",
+            json={"certificate": rsa_identity().certificate.pem},
+        )
+        certificate_id: int = registered["id"]
+        return certificate_id
 
     def party_webhook_id(self) -> str:
         answer = self.client.post(
@@ -172,6 +190,32 @@ TABLE: dict[tuple[str, str], tuple[MakeRequest, dict[str, int]]] = {
         lambda w: ("GET", f"/v1/declarations/{w.declaration_id}/events", {}),
         EVERYONE_READS | {"party": 200, "stranger": 404},
     ),
+    ("GET", "/v1/declarations/{declarationId}/ceb621.xml"): (
+        lambda w: ("GET", f"/v1/declarations/{w.declaration_id}/ceb621.xml", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 404},
+    ),
+    # A message that is not XML: only who may send messages gets as far as its format.
+    ("POST", "/v1/ceb/messages"): (
+        lambda w: ("POST", "/v1/ceb/messages", {"json": {}}),
+        {"anonymous": 401, "admin": 415, "customs": 403, "tax": 403, "party": 415, "stranger": 415},
+    ),
+    # Each party posts its own document: the party (the platform) sends orders only.
+    ("POST", "/v1/orders"): (
+        lambda w: ("POST", "/v1/orders", {"json": w.declarations.valid()["order"]}),
+        {"anonymous": 401, "admin": 202, "customs": 403, "tax": 403, "party": 202, "stranger": 403},
+    ),
+    ("POST", "/v1/payments"): (
+        lambda w: ("POST", "/v1/payments", {"json": w.declarations.valid()["payment"]}),
+        {"anonymous": 401, "admin": 202, "customs": 403, "tax": 403, "party": 403, "stranger": 403},
+    ),
+    ("POST", "/v1/waybills"): (
+        lambda w: ("POST", "/v1/waybills", {"json": w.declarations.valid()["logistics"]}),
+        {"anonymous": 401, "admin": 202, "customs": 403, "tax": 403, "party": 403, "stranger": 403},
+    ),
+    ("GET", "/v1/orders/{ebpCode}/{orderNo}/documents"): (
+        lambda w: ("GET", f"/v1/orders/{w.party_code}/{w.waiting_order()}/documents", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 404},
+    ),
     # Agencies sign their receipts; a key is no signature.
     ("POST", "/v1/receipts/{agency}"): (
         receipts_request,
@@ -230,6 +274,39 @@ TABLE: dict[tuple[str, str], tuple[MakeRequest, dict[str, int]]] = {
     ("DELETE", "/v1/keys/{keyId}"): (
         lambda w: ("DELETE", f"/v1/keys/{w.party_key_id()}", {}),
         {"anonymous": 401, "admin": 204, "customs": 403, "tax": 403, "party": 204, "stranger": 404},
+    ),
+    # Another enterprise's certificates: as if its filing did not exist.
+    ("POST", "/v1/enterprises/{customsCode}/certificates"): (
+        lambda w: (
+            "POST",
+            f"/v1/enterprises/{w.party_code}/certificates",
+            {"json": {"certificate": rsa_identity().certificate.pem}},
+        ),
+        {"anonymous": 401, "admin": 201, "customs": 403, "tax": 403, "party": 201, "stranger": 404},
+    ),
+    ("GET", "/v1/enterprises/{customsCode}/certificates"): (
+        lambda w: ("GET", f"/v1/enterprises/{w.party_code}/certificates", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 404},
+    ),
+    ("DELETE", "/v1/enterprises/{customsCode}/certificates/{certificateId}"): (
+        lambda w: (
+            "DELETE",
+            f"/v1/enterprises/{w.party_code}/certificates/{w.party_certificate_id()}",
+            {},
+        ),
+        {"anonymous": 401, "admin": 204, "customs": 403, "tax": 403, "party": 204, "stranger": 404},
+    ),
+    ("PUT", "/v1/enterprises/{customsCode}/signature-policy"): (
+        lambda w: (
+            "PUT",
+            f"/v1/enterprises/{w.party_code}/signature-policy",
+            {"json": {"unsignedAccepted": True}},
+        ),
+        {"anonymous": 401, "admin": 200, "customs": 403, "tax": 403, "party": 200, "stranger": 404},
+    ),
+    ("GET", "/v1/ceb/certificate"): (
+        lambda w: ("GET", "/v1/ceb/certificate", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 200},
     ),
     ("GET", "/v1/regulator/enterprises"): (
         lambda w: ("GET", "/v1/regulator/enterprises", {}),

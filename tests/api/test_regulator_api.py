@@ -260,6 +260,8 @@ def test_production_refuses_development_secrets() -> None:
     secrets: dict[str, Any] = {f"{a.value}_secret": f"{a.value}-" + "s" * 40 for a in Agency}
     secrets["audit_signing_key"] = "audit-" + "s" * 40
     secrets["database_url"] = "postgresql+psycopg://singlewindow@db.internal/singlewindow"
+    secrets["ceb_signing_key_file"] = "/etc/singlewindow/ceb-key.pem"
+    secrets["ceb_certificate_file"] = "/etc/singlewindow/ceb-certificate.pem"
     assert Settings.model_validate({"environment": "production"} | secrets)
     with pytest.raises(ValidationError, match="SW_OPEN_FILING"):
         Settings.model_validate({"environment": "production", "open_filing": True} | secrets)

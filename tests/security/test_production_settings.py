@@ -40,6 +40,8 @@ def production(**overrides: Any) -> dict[str, Any]:
         "database_url": POSTGRES,
         "bootstrap_admin_key": STRONG_KEYS[0],
         "audit_signing_key": "audit-" + "k" * 40,
+        "ceb_signing_key_file": "/etc/singlewindow/ceb-key.pem",
+        "ceb_certificate_file": "/etc/singlewindow/ceb-certificate.pem",
         **{f"{agency}_secret": f"{agency}-" + "s" * 40 for agency in AGENCIES},
     }
     return good | overrides

@@ -24,6 +24,8 @@ TABLES = (
     "buyer_quotas",
     "idempotency_keys",
     "enterprises",
+    "enterprise_certificates",
+    "enterprise_signature_policies",
     "party_documents",
 )
 

@@ -1,6 +1,7 @@
 """SQLModel tables: the storage shape. The API's shapes live in ``app.schemas``."""
 
 from app.store.models.access import ApiKey, AuditEntry
+from app.store.models.certificate import EnterpriseCertificate, SignaturePolicy
 from app.store.models.declaration import (
     BuyerQuota,
     Declaration,
@@ -26,12 +27,14 @@ __all__ = [
     "DeclarationEvent",
     "DeclarationLine",
     "Enterprise",
+    "EnterpriseCertificate",
     "EnterpriseRegistration",
     "IdempotencyRecord",
     "OutboxMessage",
     "PartyDocument",
     "Refusal",
     "RefusalCode",
+    "SignaturePolicy",
     "Waybill",
     "WebhookDelivery",
     "WebhookEndpoint",

@@ -25,6 +25,10 @@ class WebhookEndpoint(SQLModel, table=True):
     # Who registered it and may see and remove it: ``enterprise:<code>``,
     # ``regulator:<agency>`` or ``admin``.
     owner: str = Field(default="admin", max_length=80, index=True)
+    # What a status push's body is: ``json`` (the event), or ``ceb`` (a CEB622 receipt).
+    format: str = Field(
+        default="json", sa_column=Column(String(8), nullable=False, server_default="json")
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # The last event passed: delivered, given up on, or not for this endpoint.
     cursor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))

@@ -1,0 +1,460 @@
+"""The national standard's messages: ``POST /v1/ceb/messages`` takes a CEB 202205 message
+(CEB311 orders, CEB411 payments, CEB511 waybills, CEB621 inventories) and answers its
+receipt message (CEB312, CEB412, CEB512, CEB622), one return record per record; and
+``GET /v1/declarations/{id}/ceb621.xml`` gives a declaration as a signed inventory.
+
+Orders, payments and waybills are each party's own documents: they go through the same
+filing and intake as their JSON routes (app.intake.documents), so three messages from
+three senders make one declaration, with the same rules, ids, events and webhooks."""
+
+import asyncio
+import base64
+import functools
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from fastapi import APIRouter, Path, Request, Response
+from lxml import etree
+from pydantic import ValidationError
+
+from app.auth import ADMIN, ENTERPRISE, EVERYONE, PrincipalDep, allow
+from app.ceb import messages, receipts, signing, xml
+from app.ceb.certificates import window_identity
+from app.ceb.inventory import inventory_document, pre_no
+from app.ceb.messages import CebMessage
+from app.ceb.receipts import Outcome, Reason
+from app.config import Settings
+from app.domain.decision import Outcome as Decided
+from app.domain.party_documents import LIVE, DocumentKind, lacks_hs_codes, with_hs_codes
+from app.domain.violations import RuleViolation
+from app.errors import DomainError, EnterpriseNotFound
+from app.intake.documents import receive_document
+from app.routers.deps import AUTH_PROBLEMS, PROBLEM, EngineDep, SettingsDep
+from app.schemas.documents import DOCUMENT_MODELS
+from app.schemas.parsing import XML_ONLY, body_format, violations_from
+from app.store import certificates, declarations, enterprises, party_documents
+from app.store.models import Declaration
+
+router = APIRouter(tags=["ceb"])
+
+XML_MEDIA_TYPE = "application/xml"
+KINDS = {
+    "CEB311": DocumentKind.ORDER,
+    "CEB411": DocumentKind.PAYMENT,
+    "CEB511": DocumentKind.WAYBILL,
+}
+INVENTORY = "CEB621"
+XML_ANSWER: dict[str, Any] = {
+    "content": {XML_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}
+}
+# A whole message refused: the status for each kind of problem.
+_STATUS = {
+    xml.TOO_LARGE: 413,
+    xml.FORBIDDEN: 400,
+    xml.TOO_DEEP: 400,
+    xml.NOT_WELL_FORMED: 400,
+}
+
+
+class CebMessageRefused(DomainError):
+    """The whole message is refused; ``violations`` lists every problem found, each with
+    its line and element."""
+
+    code = "ceb_message_refused"
+    title = "The message is refused"
+    title_zh = "报文被拒收"
+
+    def __init__(self, status: int, problems: Sequence[xml.XmlProblem]) -> None:
+        first = problems[0]
+        super().__init__(
+            f"{len(problems)} problem(s) with the message; the first: {first.message}",
+            f"报文有 {len(problems)} 处问题，第一处：{first.messageZh}",
+            violations=[{"pointer": None} | p.as_dict() for p in problems],
+        )
+        self.status = status
+        self.code = first.code
+        self.problems = list(problems)
+
+
+@router.post(
+    "/v1/ceb/messages",
+    summary="Post a CEB message (CEB311, CEB411, CEB511, CEB621); get its receipt message",
+    description=(
+        "The body is a CEB 202205 import message (`Content-Type: application/xml` or "
+        "`text/xml`). The sender is the enterprise in `BaseTransfer/copCode`: an "
+        "enterprise's key may send only its own messages, and each record must name it in "
+        "the role the message needs (order: platform or e-commerce company; payment: the "
+        "payment company; waybill: the logistics company; inventory: the e-commerce "
+        "company or its declaring agent). A signed message (enveloped `ds:Signature`, "
+        "RSA-SHA1, RSA-SHA256 or SM2-SM3) is verified against the sender's registered "
+        "certificates; an unsigned one is taken unless the sender asked otherwise.\n\n"
+        "The answer is the receipt message, one return record per record: a record "
+        "refused has a negative `returnStatus`, its `returnInfo` naming every rule it "
+        "breaks; the others go on. A message refused as a whole (not well-formed, a DTD or "
+        "entity, over 4 MiB or 64 levels, against the schema, an unknown message, a "
+        "sender not filed or not the caller, a bad signature) answers 4xx listing every "
+        "problem with its line and element: problem+json, or a `CEB900Message` when the "
+        "request's `Accept` asks for XML."
+    ),
+    dependencies=[allow(ENTERPRISE, ADMIN)],
+    responses={
+        200: XML_ANSWER,
+        **AUTH_PROBLEMS,
+        400: PROBLEM,
+        413: PROBLEM,
+        415: PROBLEM,
+        422: PROBLEM,
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                XML_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                "text/xml": {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    },
+)
+async def post_message(
+    request: Request, engine: EngineDep, settings: SettingsDep, principal: PrincipalDep
+) -> Response:
+    body = await request.body()
+    body_format(request.headers.get("content-type"), body, XML_ONLY)
+    try:
+        try:
+            tree = await asyncio.to_thread(xml.read, body, settings.ceb_xsd_dir)
+            message = messages.to_message(tree)
+        except xml.CebXmlError as error:
+            status = _STATUS.get(error.code, 422)
+            raise CebMessageRefused(status, error.problems) from None
+        if message.type not in KINDS and message.type != INVENTORY:
+            raise CebMessageRefused(
+                422,
+                [
+                    _problem(
+                        xml.UNKNOWN_MESSAGE,
+                        f"{message.type} is not a message this window takes: it takes CEB311, "
+                        "CEB411, CEB511 and CEB621.",
+                        f"不受理 {message.type} 报文：本窗口受理 CEB311、CEB411、CEB511、CEB621。",
+                        tree.getroot(),
+                    )
+                ],
+            )
+        sender = await _sender(engine, message, principal.only_own(), tree.getroot())
+        await _check_signature(engine, sender, tree.getroot())
+    except CebMessageRefused as refused:
+        if _wants_xml(request):
+            return Response(
+                receipts.error_message(refused.problems),
+                status_code=refused.status,
+                media_type=XML_MEDIA_TYPE,
+            )
+        raise
+    if message.type == INVENTORY:
+        outcomes = [
+            await _inventory(request, settings, sender, d, principal.actor)
+            for d in message.documents
+        ]
+    else:
+        outcomes = [
+            await _document(request, settings, message, sender, d, principal.actor)
+            for d in message.documents
+        ]
+    answer = receipts.build_receipt(message, outcomes)
+    return Response(answer, media_type=XML_MEDIA_TYPE, headers=_detached(answer, settings))
+
+
+def _detached(body: bytes, settings: Settings) -> dict[str, str]:
+    """The window's signature over a receipt. The schema has no place for an enveloped
+    signature in a receipt message, so it travels beside it: ``ceb-signature`` (the
+    base64 of RSA-SHA256 over the body) and ``ceb-certificate`` (the fingerprint of the
+    window's certificate, published at ``GET /v1/ceb/certificate``)."""
+    identity = window_identity(settings)
+    if not isinstance(identity.key, rsa.RSAPrivateKey):
+        return {"ceb-certificate": identity.certificate.fingerprint}
+    value = identity.key.sign(body, padding.PKCS1v15(), hashes.SHA256())
+    return {
+        "ceb-signature": base64.b64encode(value).decode(),
+        "ceb-certificate": identity.certificate.fingerprint,
+    }
+
+
+def _wants_xml(request: Request) -> bool:
+    accept = request.headers.get("accept", "").lower()
+    return "xml" in accept and "json" not in accept
+
+
+def _problem(code: str, message: str, message_zh: str, element: Any) -> xml.XmlProblem:
+    return xml.XmlProblem(
+        code, message, message_zh, element.sourceline, etree.QName(element).localname
+    )
+
+
+async def _sender(engine: Any, message: CebMessage, own: str | None, root: Any) -> str:
+    """The enterprise in the message's ``BaseTransfer/copCode``: filed, and the caller
+    (an admin may send for any filed enterprise)."""
+    transfer = message.baseTransfer
+    code = transfer.copCode if transfer is not None else ""
+    where = root.find(f"{{{xml.CEB_NS}}}BaseTransfer")
+    element = where if where is not None else root
+    if own is not None and code != own:
+        raise CebMessageRefused(
+            403,
+            [
+                _problem(
+                    "ceb_sender_mismatch",
+                    f"BaseTransfer/copCode {code!r} is not the enterprise of this key ({own}).",
+                    f"BaseTransfer/copCode {code!r} 不是本密钥所属企业（{own}）。",
+                    element,
+                )
+            ],
+        )
+    try:
+        await asyncio.to_thread(enterprises.get_enterprise, engine, code)
+    except EnterpriseNotFound:
+        raise CebMessageRefused(
+            403,
+            [
+                _problem(
+                    "ceb_sender_not_filed",
+                    f"The sender {code!r} has no filing with the window.",
+                    f"发送方 {code!r} 未在本窗口备案。",
+                    element,
+                )
+            ],
+        ) from None
+    return code
+
+
+async def _check_signature(engine: Any, sender: str, root: Any) -> None:
+    held = await asyncio.to_thread(certificates.sender_signatures, engine, sender)
+    verify = functools.partial(
+        signing.verify,
+        root,
+        held.certificates,
+        sender=sender,
+        unsigned_accepted=held.unsigned_accepted,
+    )
+    try:
+        # An unsigned message is checked in microseconds: a thread only for a signature.
+        if signing.is_signed(root):
+            await asyncio.to_thread(verify)
+        else:
+            verify()
+    except signing.SignatureError as error:
+        problem = xml.XmlProblem(
+            error.code, error.message, error.message_zh, error.line, error.element
+        )
+        raise CebMessageRefused(422, [problem]) from None
+
+
+async def _document(
+    request: Request,
+    settings: Settings,
+    message: CebMessage,
+    sender: str,
+    document: dict[str, Any],
+    actor: str,
+) -> Outcome:
+    """One order, payment or waybill: filed as the party's own document, declared with
+    its order's others once all three are there."""
+    refused = receipts.REFUSED[message.type]
+    kind = KINDS[message.type]
+    try:
+        parsed = DOCUMENT_MODELS[kind].model_validate(document)
+    except ValidationError as error:
+        return Outcome.refused(refused, violations_from(error.errors()))
+    try:
+        filed = await receive_document(
+            request.app.state.intake,
+            settings,
+            kind,
+            parsed.model_dump(mode="json", exclude_none=True),
+            None,
+            own=sender,
+            actor=actor,
+        )
+    except DomainError as error:
+        return Outcome(refused, (Reason(error.code, error.detail_zh, error.detail),))
+    reasons = _refusal_reasons(filed.outcome)
+    if reasons:
+        return Outcome(refused, reasons)
+    return Outcome.accepted()
+
+
+# The inventory's fields that must say what the declaration says: (inventory field,
+# part of the declaration, its field).
+_MATCHED = (
+    ("orderNo", "order", "orderNo"),
+    ("ebpCode", "order", "ebpCode"),
+    ("ebcCode", "order", "ebcCode"),
+    ("buyerIdNumber", "order", "buyerIdNumber"),
+    ("buyerName", "order", "buyerName"),
+    ("logisticsCode", "logistics", "logisticsCode"),
+    ("logisticsNo", "logistics", "logisticsNo"),
+)
+
+
+async def _inventory(
+    request: Request, settings: Settings, sender: str, inventory: dict[str, Any], actor: str
+) -> Outcome:
+    """A CEB621 from the e-commerce company or its declaring agent. Its lines bring the
+    HS codes an order sent as a CEB311 lacks: an order waiting for them is completed and
+    declared with its payment and waybill. Then the inventory is matched against the
+    declaration: every field that disagrees is named."""
+    engine = request.app.state.engine
+    refused = receipts.REFUSED[INVENTORY]
+    keys = {"copNo": str(inventory.get("copNo") or "")}
+    if sender not in (inventory.get("ebcCode"), inventory.get("agentCode")):
+        return Outcome(
+            refused,
+            (
+                Reason(
+                    "not_a_party",
+                    f"发送方 {sender} 不是该清单的电商企业或申报企业",
+                    f"the sender {sender} is neither the inventory's e-commerce company nor "
+                    "its declaring agent",
+                ),
+            ),
+            preNo=pre_no(""),
+            **keys,
+        )
+    ebp_code, order_no = str(inventory.get("ebpCode", "")), str(inventory.get("orderNo", ""))
+    declared = await asyncio.to_thread(declarations.find_by_order, engine, ebp_code, order_no)
+    if declared is None:
+        waiting = await asyncio.to_thread(
+            party_documents.order_documents, engine, ebp_code, order_no
+        )
+        order = next(
+            (
+                d
+                for d in waiting
+                if d.kind == DocumentKind.ORDER and d.status in LIVE and lacks_hs_codes(d.document)
+            ),
+            None,
+        )
+        if order is not None:
+            try:
+                filed = await receive_document(
+                    request.app.state.intake,
+                    settings,
+                    DocumentKind.ORDER,
+                    with_hs_codes(order.document, inventory),
+                    None,
+                    own=None,
+                    actor=actor,
+                )
+            except DomainError as error:
+                reason = Reason(error.code, error.detail_zh, error.detail)
+                return Outcome(refused, (reason,), preNo=pre_no(""), **keys)
+            reasons = _refusal_reasons(filed.outcome)
+            if reasons:
+                return Outcome(refused, reasons, preNo=pre_no(""), **keys)
+            declared = await asyncio.to_thread(
+                declarations.find_by_order, engine, ebp_code, order_no
+            )
+    if declared is None:
+        return Outcome(
+            refused,
+            (
+                Reason(
+                    "inventory_unmatched",
+                    "该订单的订单、支付单、运单尚未全部到达，无法对碰",
+                    "the order, payment and waybill of this order have not all arrived",
+                ),
+            ),
+            preNo=pre_no(""),
+            **keys,
+        )
+    mismatched = _disagreements(declared, inventory)
+    if mismatched:
+        return Outcome.refused(refused, mismatched, preNo=pre_no(declared.id), **keys)
+    return Outcome.accepted(preNo=pre_no(declared.id), **keys)
+
+
+def _refusal_reasons(outcome: dict[str, Any] | None) -> tuple[Reason, ...]:
+    """The reasons a set was refused (none when it was accepted or not declared yet)."""
+    if not outcome or outcome.get("outcome") == Decided.ACCEPTED.value:
+        return ()
+    reasons = tuple(
+        Reason(v["code"], v["messageZh"], v["message"]) for v in outcome.get("violations", [])
+    )
+    return reasons or (
+        Reason("duplicate_order", "该订单已申报", "this order has already been declared"),
+    )
+
+
+def _disagreements(declared: Declaration, inventory: dict[str, Any]) -> list[RuleViolation]:
+    found = []
+    for field, part, name in _MATCHED:
+        theirs = inventory.get(field)
+        ours = (declared.documents.get(part) or {}).get(name)
+        if theirs is not None and str(theirs) != str(ours):
+            found.append(
+                RuleViolation(
+                    "inventory_mismatch",
+                    f"/{field}",
+                    f"{field} {theirs!r} differs from the declaration's {ours!r}",
+                    f"{field} {theirs!r} 与申报单的 {ours!r} 不一致",
+                )
+            )
+    ours_lines = {
+        int(line.get("gnum", 0)): line
+        for line in (declared.documents.get("order") or {}).get("items", [])
+    }
+    for line in inventory.get("items", []):
+        mine = ours_lines.get(int(line.get("gnum", 0)))
+        for name in ("qty", "price", "totalPrice"):
+            if mine is None or _number(line.get(name)) != _number(mine.get(name)):
+                found.append(
+                    RuleViolation(
+                        "inventory_mismatch",
+                        f"/items/{line.get('gnum')}/{name}",
+                        f"line {line.get('gnum')} {name} {line.get(name)!r} differs from the "
+                        f"declaration's {None if mine is None else mine.get(name)!r}",
+                        f"第 {line.get('gnum')} 项 {name} {line.get(name)!r} 与申报单不一致",
+                    )
+                )
+    return found
+
+
+def _number(value: Any) -> str:
+    try:
+        return format(float(value), ".6f")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@router.get(
+    "/v1/declarations/{declarationId}/ceb621.xml",
+    summary="A declaration as a CEB621 inventory message, signed by the window",
+    description=(
+        "The declaration's inventory (CEB621Message, valid against the 202205 schema), "
+        "signed with the window's key; its certificate is at `GET /v1/ceb/certificate`. "
+        "Readable by the declaration's parties and regulators."
+    ),
+    dependencies=[allow(*EVERYONE)],
+    responses={200: XML_ANSWER, **AUTH_PROBLEMS, 404: PROBLEM},
+)
+async def inventory_of(
+    declarationId: Annotated[str, Path(max_length=36, pattern=r"^[0-9a-f\-]+$")],
+    engine: EngineDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+) -> Response:
+    record = await asyncio.to_thread(
+        declarations.get_declaration, engine, declarationId, principal.only_own()
+    )
+    declaration = record.declaration
+    inventory = inventory_document(
+        declaration.id,
+        {"tradeMode": declaration.trade_mode, **declaration.documents},
+        declaration.created_at,
+    )
+    built = messages.build_message(
+        INVENTORY, [inventory], messages.default_sender(INVENTORY, inventory)
+    )
+    signed = await asyncio.to_thread(signing.sign, built, window_identity(settings))
+    return Response(signed, media_type=XML_MEDIA_TYPE)
