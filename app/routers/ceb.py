@@ -29,12 +29,12 @@ from app.config import Settings
 from app.domain.decision import Outcome as Decided
 from app.domain.party_documents import LIVE, DocumentKind, lacks_hs_codes, with_hs_codes
 from app.domain.violations import RuleViolation
-from app.errors import DomainError, EnterpriseNotFound
+from app.errors import DomainError
 from app.intake.documents import receive_document
 from app.routers.deps import AUTH_PROBLEMS, PROBLEM, EngineDep, SettingsDep
 from app.schemas.documents import DOCUMENT_MODELS
 from app.schemas.parsing import XML_ONLY, body_format, violations_from
-from app.store import certificates, declarations, enterprises, party_documents
+from app.store import certificates, declarations, party_documents
 from app.store.models import Declaration
 
 router = APIRouter(tags=["ceb"])
@@ -143,7 +143,6 @@ async def post_message(
                 ],
             )
         sender = await _sender(engine, message, principal.only_own(), tree.getroot())
-        await _check_signature(engine, sender, tree.getroot())
     except CebMessageRefused as refused:
         if _wants_xml(request):
             return Response(
@@ -163,7 +162,8 @@ async def post_message(
             for d in message.documents
         ]
     answer = receipts.build_receipt(message, outcomes)
-    return Response(answer, media_type=XML_MEDIA_TYPE, headers=_detached(answer, settings))
+    signature = await asyncio.to_thread(_detached, answer, settings)
+    return Response(answer, media_type=XML_MEDIA_TYPE, headers=signature)
 
 
 def _detached(body: bytes, settings: Settings) -> dict[str, str]:
@@ -193,8 +193,9 @@ def _problem(code: str, message: str, message_zh: str, element: Any) -> xml.XmlP
 
 
 async def _sender(engine: Any, message: CebMessage, own: str | None, root: Any) -> str:
-    """The enterprise in the message's ``BaseTransfer/copCode``: filed, and the caller
-    (an admin may send for any filed enterprise)."""
+    """The enterprise in the message's ``BaseTransfer/copCode``: filed, the caller (an
+    admin may send for any filed enterprise), and the signer if the message is signed
+    (one read for all of it)."""
     transfer = message.baseTransfer
     code = transfer.copCode if transfer is not None else ""
     where = root.find(f"{{{xml.CEB_NS}}}BaseTransfer")
@@ -211,9 +212,9 @@ async def _sender(engine: Any, message: CebMessage, own: str | None, root: Any) 
                 )
             ],
         )
-    try:
-        await asyncio.to_thread(enterprises.get_enterprise, engine, code)
-    except EnterpriseNotFound:
+    signed = signing.is_signed(root)
+    held = await asyncio.to_thread(certificates.filed_sender, engine, code, signed=signed)
+    if held is None:
         raise CebMessageRefused(
             403,
             [
@@ -224,22 +225,17 @@ async def _sender(engine: Any, message: CebMessage, own: str | None, root: Any) 
                     element,
                 )
             ],
-        ) from None
-    return code
-
-
-async def _check_signature(engine: Any, sender: str, root: Any) -> None:
-    held = await asyncio.to_thread(certificates.sender_signatures, engine, sender)
+        )
     verify = functools.partial(
         signing.verify,
         root,
         held.certificates,
-        sender=sender,
+        sender=code,
         unsigned_accepted=held.unsigned_accepted,
     )
     try:
         # An unsigned message is checked in microseconds: a thread only for a signature.
-        if signing.is_signed(root):
+        if signed:
             await asyncio.to_thread(verify)
         else:
             verify()
@@ -248,6 +244,7 @@ async def _check_signature(engine: Any, sender: str, root: Any) -> None:
             error.code, error.message, error.message_zh, error.line, error.element
         )
         raise CebMessageRefused(422, [problem]) from None
+    return code
 
 
 async def _document(

@@ -187,3 +187,16 @@ def sender_signatures_in(session: Session, customs_code: str) -> SenderSignature
             for id, fingerprint, revoked_at in rows
         ],
     )
+
+
+def filed_sender(engine: Engine, customs_code: str, *, signed: bool) -> SenderSignatures | None:
+    """What checking a message from ``customs_code`` needs, in one read: None when no
+    enterprise is filed so; the certificates only for a ``signed`` message."""
+    with read_session(engine) as session:
+        if not session.scalar(
+            select(Enterprise.id).where(col(Enterprise.customs_code) == customs_code)
+        ):
+            return None
+        if not signed:
+            return SenderSignatures(_unsigned_accepted(session, customs_code), [])
+        return sender_signatures_in(session, customs_code)
