@@ -82,6 +82,9 @@ class Dispatcher:
         self.settings = settings
         self.agencies = agencies
         self.pusher = pusher
+        # Clearance has more than a round's work, or defers to a peak of intake: the
+        # pusher holds back (app.dispatch.pusher).
+        self.busy = False
         self.policy = RetryPolicy(
             base_seconds=settings.retry_base_seconds,
             cap_seconds=settings.retry_cap_seconds,
@@ -110,10 +113,12 @@ class Dispatcher:
         while not stop.is_set():
             try:
                 if self.pacing.defer(*await self._arrivals()):
+                    self.busy = True
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), self.settings.dispatch_idle_seconds)
                     continue
                 delivered = await self.tick()
+                self.busy = delivered >= self.settings.dispatch_batch_size
             except Exception:
                 log.exception("dispatcher round failed; retrying")
                 delivered = 0
@@ -479,5 +484,6 @@ def build_dispatcher(
         name: HttpAgency(name, client, settings.agency_secret(name))
         for name, client in clients.items()
     }
-    pusher = Pusher(engine, settings, pushes)
-    return Dispatcher(engine, settings, adapters, pusher), [*clients.values(), pushes]
+    dispatcher = Dispatcher(engine, settings, adapters)
+    dispatcher.pusher = Pusher(engine, settings, pushes, clearance_busy=lambda: dispatcher.busy)
+    return dispatcher, [*clients.values(), pushes]

@@ -178,7 +178,8 @@ def announce(engine: Engine, declarations: int, parties: frozenset[str] = frozen
 class PusherThread:
     """The pusher of a test client's service, running in a thread of its own."""
 
-    def __init__(self, client: TestClient) -> None:
+    def __init__(self, client: TestClient, clearance_busy: bool = False) -> None:
+        self.clearance_busy = clearance_busy
         self.engine = engine_of(client)
         self.settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
         self.stop: asyncio.Event | None = None
@@ -189,7 +190,9 @@ class PusherThread:
         self.loop = asyncio.get_running_loop()
         self.stop = asyncio.Event()
         async with webhook_client(self.settings) as client:
-            await Pusher(self.engine, self.settings, client).run(self.stop)
+            await Pusher(
+                self.engine, self.settings, client, clearance_busy=lambda: self.clearance_busy
+            ).run(self.stop)
 
     def __enter__(self) -> "PusherThread":
         self.thread.start()
@@ -310,6 +313,49 @@ def test_each_declaration_s_changes_arrive_in_order(api: TestClient) -> None:
         seen.setdefault(event["data"]["declarationId"], []).append(event["data"]["status"])
     assert len(seen) == 50
     assert all(statuses == ["in_review", "cleared"] for statuses in seen.values())
+
+
+class SlowReceiver(Receiver):
+    """Takes a while to answer, and counts the pushes it holds at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.holding = 0
+        self.most = 0
+
+    async def receive(self, request: Request) -> Response:
+        with self.lock:
+            self.holding += 1
+            self.most = max(self.most, self.holding)
+        await asyncio.sleep(0.1)
+        try:
+            return await super().receive(request)
+        finally:
+            with self.lock:
+                self.holding -= 1
+
+
+@pytest.mark.parametrize("busy", [False, True], ids=["idle", "busy"])
+def test_pushes_hold_back_while_clearance_is_busy(push_settings: Settings, busy: bool) -> None:
+    """With clearance behind, pushes go out to one endpoint in eight, one at a time."""
+    settings = push_settings.model_copy(
+        update={"webhook_concurrency": 16, "webhook_endpoint_concurrency": 4}
+    )
+    receiver = SlowReceiver()
+    with (
+        TestClient(create_app(settings), headers=ADMIN) as api,
+        ThreadedServer(receiver.app) as server,
+    ):
+        for n in range(10):
+            register(api, f"{server.url}/hook?n={n}")
+        announce(engine_of(api), 4)
+        with PusherThread(api, clearance_busy=busy):
+            wait_until(lambda: len(receiver.delivered()) == 80, "all pushed")
+    # 10 endpoints: all at once when clearance is idle; 16 // 8 when it is busy.
+    if busy:
+        assert receiver.most <= 2
+    else:
+        assert receiver.most > 2
 
 
 # --- a failing endpoint is parked, probed, and comes back -------------------------------------
