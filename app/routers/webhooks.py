@@ -236,19 +236,10 @@ async def redeliver(
     async def handle() -> Response:
         endpoint = await _own_endpoint(engine, endpointId, principal)
         event = await run_in_threadpool(webhooks.delivered_event, engine, endpoint.id, deliveryId)
-        target = webhooks.Target(
-            endpoint.id,
-            endpoint.url,
-            endpoint.secret,
-            endpoint.customs_code,
-            tuple(endpoint.events),
-            endpoint.cursor,
-            endpoint.consecutive_failures,
-            endpoint.parked,
-            endpoint.format,
-        )
         async with webhook_client(settings) as client:
-            attempt = await push_once(client, target, event, settings, redelivery=True)
+            attempt = await push_once(
+                client, webhooks.Target.of(endpoint), event, settings, redelivery=True
+            )
         delivery = await run_in_threadpool(webhooks.record_redelivery, engine, attempt)
         return JSONResponse(to_delivery(delivery).model_dump(mode="json"), status_code=201)
 

@@ -80,6 +80,25 @@ _CANONICAL = json.JSONEncoder(
 )
 
 
+def declaration_identity(row: Any) -> dict[str, Any]:
+    """What a declaration's acceptance entry says of it that never changes. The
+    documents themselves stay out of the trail (they hold buyers' personal data); their
+    hash ties the trail to exactly what was declared."""
+    return {
+        "id": row.id,
+        "ebpCode": row.ebp_code,
+        "ebcCode": row.ebc_code,
+        "payCode": row.pay_code,
+        "logisticsCode": row.logistics_code,
+        "orderNo": row.order_no,
+        "logisticsNo": row.logistics_no,
+        "tradeMode": row.trade_mode,
+        "dutiableValue": row.dutiable_value,
+        "createdAt": row.created_at,
+        "documentsSha256": sha256_hex(canonical(row.documents)),
+    }
+
+
 def canonical(data: Any) -> str:
     """JSON with sorted keys and no spaces, UTF-8 as is; decimals and times as strings."""
     return _CANONICAL.encode(data)

@@ -235,19 +235,7 @@ def _status_state(subject_id: str) -> Callable[[dict[str, Any]], str | None]:
 def identity(row: Any) -> dict[str, Any]:
     """What a declaration's acceptance entry says of it that never changes, as the
     entry's JSON has it."""
-    fields = {
-        "id": row.id,
-        "ebpCode": row.ebp_code,
-        "ebcCode": row.ebc_code,
-        "payCode": row.pay_code,
-        "logisticsCode": row.logistics_code,
-        "orderNo": row.order_no,
-        "logisticsNo": row.logistics_no,
-        "tradeMode": row.trade_mode,
-        "dutiableValue": row.dutiable_value,
-        "createdAt": row.created_at,
-        "documentsSha256": audit.sha256_hex(audit.canonical(row.documents)),
-    }
+    fields = audit.declaration_identity(row)
     parsed: dict[str, Any] = json.loads(audit.canonical(fields))
     return parsed
 

@@ -156,22 +156,10 @@ def _accepted_entry(row: Any) -> audit.Entry:
         subject_type="declaration",
         subject_id=row.id,
         actor=row.declared_by or "system",
-        data={
-            "id": row.id,
-            "ebpCode": row.ebp_code,
-            "ebcCode": row.ebc_code,
-            "payCode": row.pay_code,
-            "logisticsCode": row.logistics_code,
-            "orderNo": row.order_no,
-            "logisticsNo": row.logistics_no,
-            "tradeMode": row.trade_mode,
+        data=audit.declaration_identity(row)
+        | {
             "status": row.status,
             "cebStatus": row.ceb_status,
-            "dutiableValue": row.dutiable_value,
-            "createdAt": row.created_at,
-            # The documents themselves stay out of the trail (they hold buyers' personal
-            # data); their hash ties the trail to exactly what was declared.
-            "documentsSha256": audit.sha256_hex(audit.canonical(row.documents)),
             "stateSha256": audit.state_sha256(
                 audit.declaration_state(row.id, row.status, row.ceb_status)
             ),

@@ -242,6 +242,21 @@ class Target:
     parked: bool
     format: str = JSON
 
+    @classmethod
+    def of(cls, endpoint: Any) -> "Target":
+        """From an endpoint's row (or the columns of it that a claim returns)."""
+        return cls(
+            endpoint.id,
+            endpoint.url,
+            endpoint.secret,
+            endpoint.customs_code,
+            tuple(endpoint.events),
+            endpoint.cursor,
+            endpoint.consecutive_failures,
+            bool(endpoint.parked),
+            endpoint.format,
+        )
+
     def wants(self, event: "Event") -> bool:
         if event.endpoint_id is not None:
             return event.endpoint_id == self.id
@@ -344,7 +359,7 @@ def claim_due(
             .all()
         )
         session.commit()
-    return [Target(r[0], r[1], r[2], r[3], tuple(r[4]), r[5], r[6], bool(r[7]), r[8]) for r in rows]
+    return [Target.of(row) for row in rows]
 
 
 def events_after(engine: Engine, target: Target, limit: int) -> list[Event]:
@@ -502,25 +517,6 @@ def prune(engine: Engine, older_than: datetime) -> int:
         ).rowcount
         session.commit()
     return gone or 0
-
-
-def backlog(engine: Engine, endpoint_id: str, cursor: int) -> int:
-    """Events after an endpoint's cursor (some may not concern it)."""
-    with read_session(engine) as session:
-        return (
-            session.scalar(
-                select(func.count())
-                .select_from(WebhookEvent)
-                .where(
-                    col(WebhookEvent.id) > cursor,
-                    or_(
-                        col(WebhookEvent.endpoint_id).is_(None),
-                        col(WebhookEvent.endpoint_id) == endpoint_id,
-                    ),
-                )
-            )
-            or 0
-        )
 
 
 DOCUMENTS_EXPIRED = "documents.expired"
