@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     page_size_default: int = Field(default=50, gt=0)
     page_size_max: int = Field(default=200, gt=0)
     idempotency_ttl_hours: int = Field(default=24, ge=24)
+    # After customs releases the goods, the buyer may return them, or the declaration be
+    # cancelled with customs' agreement, for this many days.
+    return_window_days: int = Field(default=30, ge=1, le=366)
     # A request holding an idempotency key longer than this is presumed dead (its process
     # crashed) and the key may be taken over by a retry.
     idempotency_in_flight_seconds: int = Field(default=60, gt=0)

@@ -426,3 +426,64 @@ class SignatureRefused(DomainError):
     def __init__(self, code: str, message: str, message_zh: str, **extra: Any) -> None:
         super().__init__(message, message_zh, **extra)
         self.code = code
+
+
+class DeclarationStateConflict(DomainError):
+    """A declaration's state does not allow the change asked for now (``code`` says
+    which: ``declaration_not_amendable``, ``declaration_not_cancellable``,
+    ``declaration_not_returnable``, ``return_window_closed``, ``action_in_progress``).
+    The problem carries the current ``status`` and ``version``."""
+
+    status = 409
+    title = "The declaration's status does not allow this"
+    title_zh = "申报单当前状态不允许此操作"
+
+    def __init__(
+        self, code: str, detail: str, detail_zh: str, *, status: str, version: int, location: str
+    ) -> None:
+        super().__init__(detail, detail_zh, currentStatus=status, version=version)
+        self.code = code
+        self.headers["Location"] = location
+        self.headers["ETag"] = etag(version)
+
+
+class PreconditionRequired(DomainError):
+    status = 428
+    code = "precondition_required"
+    title = "Send If-Match with the declaration's ETag"
+    title_zh = "请在 If-Match 中提供申报单的 ETag"
+
+
+class PreconditionFailed(DomainError):
+    status = 412
+    code = "precondition_failed"
+    title = "The declaration has changed since it was read"
+    title_zh = "申报单在读取后已被修改"
+
+    def __init__(self, version: int) -> None:
+        super().__init__(
+            f"The declaration is at version {version}: read it again, then amend that.",
+            f"申报单当前为第 {version} 版：请重新读取后再修改。",
+            version=version,
+        )
+        self.headers["ETag"] = etag(version)
+
+
+class ReturnRefused(DomainError):
+    status = 422
+    code = "return_refused"
+    title = "The return does not match what was bought"
+    title_zh = "退货与购买的商品不符"
+
+    def __init__(self, violations: Sequence[RuleViolation]) -> None:
+        super().__init__(
+            f"{len(violations)} line(s) of the return cannot be returned.",
+            f"退货中有 {len(violations)} 行不能退。",
+            violations=[_violation_body(v) for v in violations],
+        )
+        self.violations = list(violations)
+
+
+def etag(version: int) -> str:
+    """A declaration's ETag: its version, quoted (a strong validator)."""
+    return f'"{version}"'

@@ -35,6 +35,7 @@ from app.routers import (
     webhooks,
 )
 from app.runtime import die_with_supervisor, tune_gc
+from app.schemas.afterlife import CancellationRequest, ReturnRequest
 from app.schemas.certificates import CertificateRegistration, SignaturePolicyChange
 from app.schemas.declaration import DeclarationSet
 from app.schemas.documents import OrderDocument, PaymentDocument, WaybillDocument
@@ -71,6 +72,8 @@ _PARSED_BODIES = (
     WaybillDocument,
     CertificateRegistration,
     SignaturePolicyChange,
+    CancellationRequest,
+    ReturnRequest,
 )
 
 

@@ -57,6 +57,9 @@ class AgencySettings(BaseSettings):
     down: bool = False
     duplicate_callbacks: float = Field(default=0, ge=0, le=1)
     out_of_order_callbacks: bool = False
+    # Customs refuses cancellations and returns after release (AGENCY_REFUSE_AFTER_RELEASE,
+    # or AGENCY_CUSTOMS_REFUSE_AFTER_RELEASE); only customs decides them, the others agree.
+    refuse_after_release: bool = False
 
     # Callback delivery.
     sender_tick_ms: int = Field(default=50, gt=0)

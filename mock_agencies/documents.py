@@ -19,6 +19,9 @@ class _Lenient(BaseModel):
 
 
 class Item(_Lenient):
+    # The order's line number (1, 2, 3 …); returns name lines by it. Taken as optional so
+    # that an agency reading only codes and amounts does not refuse a set without it.
+    gnum: int | None = None
     gcode: HsCode
     qty: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
     totalPrice: Money
@@ -51,6 +54,11 @@ class DeclarationDocuments(_Lenient):
         """Goods + freight + insurance: what the limits and the tax apply to."""
         insured = self.logistics.insuredFee or Decimal(0)
         return self.order.goodsValue + self.order.freight + insured
+
+    @property
+    def lines_by_gnum(self) -> dict[int, Item]:
+        """The order's lines by line number; a line without one goes by its position."""
+        return {item.gnum or n: item for n, item in enumerate(self.order.items, start=1)}
 
     @property
     def is_single_indivisible_item(self) -> bool:

@@ -1,5 +1,7 @@
 """Fault knobs for the reliability tests: latency, errors, hangs, downtime, and duplicate
-or out-of-order callbacks. Admin endpoints and the health check are never faulted."""
+or out-of-order callbacks; and one scenario knob, customs refusing cancellations and
+returns after release (``refuseAfterRelease``). Admin endpoints and the health check are
+never faulted."""
 
 import asyncio
 import random
@@ -33,6 +35,11 @@ class Faults(BaseModel):
     decisionDelayMs: int = Field(
         default=DEFAULT_DECISION_DELAY_MS, ge=0, description="From receipt to decision."
     )
+    refuseAfterRelease: bool = Field(
+        default=False,
+        description="Customs refuses every cancellation and return after release "
+        "(reason code customs_refused), so that the refusal can be seen end to end.",
+    )
 
     @classmethod
     def from_settings(cls, settings: AgencySettings) -> "Faults":
@@ -44,6 +51,7 @@ class Faults(BaseModel):
             duplicateCallbacks=settings.duplicate_callbacks,
             outOfOrderCallbacks=settings.out_of_order_callbacks,
             decisionDelayMs=settings.decision_delay_ms,
+            refuseAfterRelease=settings.refuse_after_release,
         )
 
 
@@ -59,6 +67,7 @@ class FaultsUpdate(BaseModel):
     duplicateCallbacks: float | None = Field(default=None, ge=0, le=1)
     outOfOrderCallbacks: bool | None = None
     decisionDelayMs: int | None = Field(default=None, ge=0)
+    refuseAfterRelease: bool | None = None
 
 
 class FaultPanel:

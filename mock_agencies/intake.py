@@ -2,7 +2,16 @@
 
 An agency decides as soon as it reads a declaration, so that the buyer's annual total and
 the enterprise's filing are read in the same transaction that records the decision; the
-decision becomes visible (receipts, status queries) only after the decision delay."""
+decision becomes visible (receipts, status queries) only after the decision delay.
+
+A declaration is deduplicated by id and version: a newer version (an amendment) is
+decided afresh, as a new declaration would be, and the receipts the older one had yet to
+send are superseded, never sent; its own receipts carry on the declaration's sequence.
+An older or the same version again is only acknowledged.
+
+Actions (withdrawals, cancellations, returns) are answered at once, in the same kind of
+transaction, and each answer is kept: an action asked again, in any batch, gets the same
+answer back and changes nothing more."""
 
 import hashlib
 import time
@@ -13,6 +22,10 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 
 from app.agencies.wire import (
+    ActionAnswer,
+    ActionBatch,
+    ActionKind,
+    ActionMessage,
     AgencyName,
     DeclarationBatch,
     DeclarationBatchResult,
@@ -29,7 +42,7 @@ from app.agencies.wire import (
 from mock_agencies.config import REGISTRATION_PREFIX
 from mock_agencies.documents import DeclarationDocuments, UnreadableDocuments, read_documents
 from mock_agencies.faults import FaultPanel, Faults
-from mock_agencies.rules import customs, forex, inspection, tax
+from mock_agencies.rules import actions, customs, forex, inspection, tax
 from mock_agencies.rules.customs import PositiveList
 from mock_agencies.rules.decision import Decision
 from mock_agencies.rules.limits import CHINA_TIME
@@ -68,7 +81,9 @@ class AgencyRules:
                     declaration_id,
                     documents,
                     credit_grade=message.creditGrade,
-                    used_this_year=tx.used_this_year(documents.order.buyerIdNumber, year),
+                    used_this_year=tx.used_this_year(
+                        documents.order.buyerIdNumber, year, excluding=declaration_id
+                    ),
                     positive_list=self.positive_list,
                 )
             case AgencyName.INSPECTION:
@@ -80,11 +95,36 @@ class AgencyRules:
             case AgencyName.FOREX:
                 return forex.decide(documents, tx.filing(documents.payment.payCode))
 
+    def answer(self, action: ActionMessage, *, known: bool, faults: Faults) -> actions.Verdict:
+        """The agency's verdict on an action. Documents it cannot read are passed on as
+        such: a withdrawal needs none, and only the answers that do are refused."""
+        documents: DeclarationDocuments | UnreadableDocuments
+        try:
+            documents = read_documents(action.documents)
+        except UnreadableDocuments as error:
+            documents = error
+        return actions.decide(
+            self.agency,
+            action,
+            documents,
+            known=known,
+            refuse_after_release=faults.refuseAfterRelease,
+            rates=self.rate_table,
+        )
+
 
 def schedule(
-    agency: AgencyName, declaration_id: str, decision: Decision, now: float, faults: Faults
+    agency: AgencyName,
+    declaration_id: str,
+    decision: Decision,
+    now: float,
+    faults: Faults,
+    *,
+    version: int = 1,
+    first_sequence: int = 1,
 ) -> list[ScheduledReceipt]:
-    """Acknowledged now; then, a decision delay apart, inspection (if any) and the final."""
+    """Acknowledged now; then, a decision delay apart, inspection (if any) and the final.
+    ``first_sequence``: after those of the declaration's earlier versions."""
     stages: list[tuple[ReceiptStatus, tuple[Reason, ...], TaxAssessment | None]] = [
         (ReceiptStatus.ACKNOWLEDGED, (), None)
     ]
@@ -97,12 +137,13 @@ def schedule(
             declarationId=declaration_id,
             agency=agency,
             status=status,
-            sequence=sequence,
+            sequence=first_sequence + stage,
+            version=version,
             reasons=list(reasons),
             tax=assessment,
-            decidedAt=datetime.fromtimestamp(now + (sequence - 1) * delay, UTC),
+            decidedAt=datetime.fromtimestamp(now + stage * delay, UTC),
         )
-        for sequence, (status, reasons, assessment) in enumerate(stages, start=1)
+        for stage, (status, reasons, assessment) in enumerate(stages)
     ]
     final_at = now + (len(receipts) - 1) * delay
     return [
@@ -177,11 +218,12 @@ class DeclarationIntake:
         now = self.clock()
         year = datetime.fromtimestamp(now, CHINA_TIME).year
         faults = self.panel.current
-        taken = tx.known(message.declarationId for message in batch.declarations)
+        known = tx.known(message.declarationId for message in batch.declarations)
         results = []
         for message in batch.declarations:
             declaration_id = message.declarationId
-            if declaration_id in taken:
+            decided = known.get(declaration_id)
+            if decided is not None and message.version <= decided:
                 results.append(ItemResult(declarationId=declaration_id, accepted=True))
                 continue
             try:
@@ -200,8 +242,69 @@ class DeclarationIntake:
                 dutiable_value=documents.dutiable_value,
                 final_status=decision.final,
                 received_at=now,
+                version=message.version,
             )
-            tx.add(record, schedule(self.rules.agency, declaration_id, decision, now, faults))
-            taken.add(declaration_id)
+            first_sequence = 1
+            if decided is not None:
+                tx.supersede(declaration_id)
+                first_sequence = tx.last_sequence(declaration_id) + 1
+            receipts = schedule(
+                self.rules.agency,
+                declaration_id,
+                decision,
+                now,
+                faults,
+                version=message.version,
+                first_sequence=first_sequence,
+            )
+            tx.add(record, receipts)
+            known[declaration_id] = message.version
             results.append(ItemResult(declarationId=declaration_id, accepted=True))
         return results
+
+    def act(self, batch: ActionBatch, key: str | None) -> bytes:
+        """The answers to the actions, one per action in order, as ``ActionBatchResult``
+        JSON: assembled from the answers as kept, so that an action asked again is
+        answered with the very same bytes."""
+        with self.store.transaction() as tx:
+            earlier = self._replay(tx, "actions", key, batch)
+            if earlier is not None:
+                return earlier.encode()
+            response = _answers_json(self._answer_each(tx, batch))
+            if key is not None:
+                tx.remember("actions", key, _fingerprint(batch), response)
+        return response.encode()
+
+    def _answer_each(self, tx: StoreTransaction, batch: ActionBatch) -> list[str]:
+        now = self.clock()
+        faults = self.panel.current
+        known = tx.known(action.declarationId for action in batch.actions)
+        answers = []
+        for action in batch.actions:
+            earlier = tx.answered(action.actionId)
+            if earlier is not None:
+                answers.append(earlier)
+                continue
+            verdict = self.rules.answer(action, known=action.declarationId in known, faults=faults)
+            answer = ActionAnswer(
+                actionId=action.actionId,
+                declarationId=action.declarationId,
+                agency=self.rules.agency,
+                status=verdict.status,
+                reasons=list(verdict.reasons),
+                refund=verdict.refund,
+                decidedAt=datetime.fromtimestamp(now, UTC),
+            )
+            if action.kind is ActionKind.WITHDRAWAL and action.declarationId not in known:
+                tx.withdrawn_unseen(action.declarationId, action.version, now)
+            elif verdict.closed is not None:
+                tx.close_declaration(action.declarationId, verdict.closed, verdict.drop_pending)
+            if verdict.given_back is not None:
+                tx.give_back(action.declarationId, verdict.given_back)
+            answers.append(tx.record_answer(answer, action.kind))
+        return answers
+
+
+def _answers_json(answers: list[str]) -> str:
+    """An ``ActionBatchResult`` of answers kept as ``ActionAnswer`` JSON."""
+    return '{"answers":[' + ",".join(answers) + "]}"

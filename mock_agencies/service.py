@@ -1,7 +1,7 @@
 """One agency as an HTTP service: ``create_app(settings)``.
 
-- ``POST /filings``, ``POST /declarations``, ``GET /declarations/{id}``: the wire
-  format of ``app.agencies.wire``;
+- ``POST /filings``, ``POST /declarations``, ``GET /declarations/{id}``,
+  ``POST /actions``: the wire format of ``app.agencies.wire``;
 - ``GET /healthz``;
 - ``GET/PUT /admin/faults`` and ``GET /admin/stats``, for the reliability tests."""
 
@@ -22,6 +22,8 @@ from pydantic import ValidationError
 
 from app.agencies.signing import signed_headers
 from app.agencies.wire import (
+    ActionBatch,
+    ActionBatchResult,
     DeclarationBatch,
     DeclarationBatchResult,
     FilingBatch,
@@ -112,6 +114,19 @@ def latest_receipt(declaration_id: str, agency: AgencyDep) -> Response:
     if body is None:
         raise AgencyProblem(404, "declaration_unknown", f"no declaration {declaration_id} here")
     content = body.encode()
+    headers = signed_headers(agency.settings.secret, content)
+    return Response(content, media_type=headers.pop("content-type"), headers=headers)
+
+
+@router.post("/actions", response_model=ActionBatchResult)
+def take_actions(
+    batch: ActionBatch, agency: AgencyDep, idempotency_key: IdempotencyKey = None
+) -> Response:
+    """Withdrawals, cancellations and returns, answered at once, one answer per action.
+    Signed as the callbacks are: the answers give a buyer's quota back and refund tax,
+    so the single window applies them only when they come from here. An action asked
+    again (by its ``actionId``) gets the answer it got the first time."""
+    content = agency.intake.act(batch, idempotency_key)
     headers = signed_headers(agency.settings.secret, content)
     return Response(content, media_type=headers.pop("content-type"), headers=headers)
 

@@ -1,5 +1,6 @@
 """One agency's records in its own SQLite file: filings, declarations, receipts waiting to
-be sent, idempotency keys. A restarted agency picks up where it stopped."""
+be sent, answers to actions, idempotency keys. A restarted agency picks up where it
+stopped, and a file written before declarations had versions gets their columns added."""
 
 import sqlite3
 import threading
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from app.agencies.wire import FilingMessage, Receipt, ReceiptStatus
+from app.agencies.wire import ActionAnswer, ActionKind, FilingMessage, Receipt, ReceiptStatus
+from mock_agencies.rules.actions import Closed
 from mock_agencies.rules.forex import Filing
 
 SCHEMA = """
@@ -34,7 +36,9 @@ CREATE TABLE IF NOT EXISTS declarations (
     china_year INTEGER NOT NULL,
     dutiable_value TEXT NOT NULL,
     final_status TEXT NOT NULL,
-    received_at REAL NOT NULL
+    received_at REAL NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    given_back TEXT NOT NULL DEFAULT '0'
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS declarations_counted ON declarations (buyer_id, china_year)
     WHERE final_status <> 'rejected';
@@ -47,6 +51,8 @@ CREATE TABLE IF NOT EXISTS receipts (
     send_after REAL NOT NULL,
     next_attempt_at REAL NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
+    -- pending, delivered, dropped (refused by the single window), or never to be sent:
+    -- superseded (a newer version was decided), withdrawn (the declaration was).
     state TEXT NOT NULL DEFAULT 'pending',
     UNIQUE (declaration_id, sequence)
 );
@@ -59,11 +65,25 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     created_at REAL NOT NULL,
     PRIMARY KEY (endpoint, key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS actions (
+    action_id TEXT PRIMARY KEY,
+    declaration_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL,
+    decided_at REAL NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
 ) WITHOUT ROWID;
 """
+# Columns added since the first agency files were written: (table, column, definition).
+ADDED_COLUMNS = (
+    ("declarations", "version", "INTEGER NOT NULL DEFAULT 1"),
+    ("declarations", "given_back", "TEXT NOT NULL DEFAULT '0'"),
+)
+# Receipt states of receipts that will never be sent; the status query does not show them.
+NEVER_SENT = ("superseded", Closed.WITHDRAWN.value, Closed.CANCELLED.value)
 ITEMS_RECEIVED = "items_received"
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 
@@ -84,6 +104,7 @@ class DeclarationRecord:
     dutiable_value: Decimal
     final_status: ReceiptStatus
     received_at: float
+    version: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +139,19 @@ class AgencyStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(SCHEMA)
+        self._add_missing_columns()
         self._db.execute(
             "DELETE FROM idempotency_keys WHERE created_at < ?",
             (time.time() - IDEMPOTENCY_TTL_SECONDS,),
         )
+
+    def _add_missing_columns(self) -> None:
+        """Agency files persist between runs: bring one written by an older version up to
+        the current schema (a new column's default is what its rows meant then)."""
+        for table, column, definition in ADDED_COLUMNS:
+            present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     def close(self) -> None:
         with self._lock:
@@ -139,12 +169,15 @@ class AgencyStore:
             self._db.execute("COMMIT")
 
     def latest_receipt(self, declaration_id: str, now: float) -> str | None:
-        """The receipt JSON with the highest sequence that has been decided by ``now``."""
+        """The receipt JSON with the highest sequence that has been decided by ``now``,
+        among those the agency stands by: not those a newer version superseded or a
+        withdrawal dropped, which are never sent either."""
+        marks = ",".join("?" * len(NEVER_SENT))
         with self._lock:
             row = self._db.execute(
                 "SELECT body FROM receipts WHERE declaration_id = ? AND decided_at <= ? "
-                "ORDER BY sequence DESC LIMIT 1",
-                (declaration_id, now),
+                f"AND state NOT IN ({marks}) ORDER BY sequence DESC LIMIT 1",
+                (declaration_id, now, *NEVER_SENT),
             ).fetchone()
         return None if row is None else str(row[0])
 
@@ -260,27 +293,56 @@ class StoreTransaction:
 
     # --- declarations --------------------------------------------------------------------
 
-    def known(self, declaration_ids: Iterable[str]) -> set[str]:
+    def known(self, declaration_ids: Iterable[str]) -> dict[str, int]:
+        """The version this agency has decided of each declaration it knows."""
         ids = list(set(declaration_ids))
         marks = ",".join("?" * len(ids))
         rows = self._db.execute(
-            f"SELECT declaration_id FROM declarations WHERE declaration_id IN ({marks})", ids
+            f"SELECT declaration_id, version FROM declarations WHERE declaration_id IN ({marks})",
+            ids,
         )
-        return {row[0] for row in rows}
+        return {row[0]: row[1] for row in rows}
 
-    def used_this_year(self, buyer_id: str, year: int) -> Decimal:
-        """The dutiable value of the buyer's declarations this year that were not refused."""
+    def used_this_year(self, buyer_id: str, year: int, excluding: str | None = None) -> Decimal:
+        """The dutiable value of the buyer's declarations this year that still count: not
+        refused, withdrawn or cancelled, less what returns gave back. ``excluding``: the
+        declaration being decided, whose earlier version must not count against its new
+        one."""
         rows = self._db.execute(
-            "SELECT dutiable_value FROM declarations WHERE buyer_id = ? AND china_year = ? "
-            "AND final_status <> 'rejected'",
-            (buyer_id, year),
+            "SELECT dutiable_value, given_back FROM declarations "
+            "WHERE buyer_id = ? AND china_year = ? AND final_status <> 'rejected' "
+            "AND final_status <> ? AND final_status <> ? AND declaration_id <> ?",
+            (buyer_id, year, Closed.WITHDRAWN.value, Closed.CANCELLED.value, excluding or ""),
         )
-        return sum((Decimal(row[0]) for row in rows), Decimal(0))
+        return sum((Decimal(row[0]) - Decimal(row[1]) for row in rows), Decimal(0))
+
+    def last_sequence(self, declaration_id: str) -> int:
+        """The highest receipt sequence stored for the declaration (0: none)."""
+        (last,) = self._db.execute(
+            "SELECT coalesce(max(sequence), 0) FROM receipts WHERE declaration_id = ?",
+            (declaration_id,),
+        ).fetchone()
+        return int(last)
+
+    def supersede(self, declaration_id: str) -> None:
+        """A newer version is being decided: the receipts not sent yet never will be."""
+        self._db.execute(
+            "UPDATE receipts SET state = 'superseded' WHERE declaration_id = ? "
+            "AND state = 'pending'",
+            (declaration_id,),
+        )
 
     def add(self, record: DeclarationRecord, receipts: Sequence[ScheduledReceipt]) -> None:
+        """Record a declaration as decided and schedule its receipts; a newer version
+        replaces the record (buyer, value, decision) and starts with nothing given back."""
         self._db.execute(
             "INSERT INTO declarations (declaration_id, message_id, buyer_id, china_year, "
-            "dutiable_value, final_status, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "dutiable_value, final_status, received_at, version, given_back) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '0') ON CONFLICT (declaration_id) DO UPDATE SET "
+            "message_id = excluded.message_id, buyer_id = excluded.buyer_id, "
+            "china_year = excluded.china_year, dutiable_value = excluded.dutiable_value, "
+            "final_status = excluded.final_status, received_at = excluded.received_at, "
+            "version = excluded.version, given_back = excluded.given_back",
             (
                 record.declaration_id,
                 record.message_id,
@@ -289,6 +351,7 @@ class StoreTransaction:
                 str(record.dutiable_value),
                 record.final_status.value,
                 record.received_at,
+                record.version,
             ),
         )
         self._db.executemany(
@@ -305,4 +368,54 @@ class StoreTransaction:
                 )
                 for scheduled in receipts
             ),
+        )
+
+    # --- actions (withdrawals, cancellations, returns) -----------------------------------
+
+    def answered(self, action_id: str) -> str | None:
+        """The answer (``ActionAnswer`` JSON) given to the action before, if any."""
+        row = self._db.execute(
+            "SELECT body FROM actions WHERE action_id = ?", (action_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def record_answer(self, answer: ActionAnswer, kind: ActionKind) -> str:
+        """Keep the answer, so that the action asked again gets it back unchanged."""
+        body = answer.model_dump_json()
+        self._db.execute(
+            "INSERT INTO actions (action_id, declaration_id, kind, body, decided_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (answer.actionId, answer.declarationId, kind.value, body, answer.decidedAt.timestamp()),
+        )
+        return body
+
+    def close_declaration(self, declaration_id: str, status: Closed, drop_pending: bool) -> None:
+        """The declaration no longer counts; with ``drop_pending``, neither are the
+        receipts not sent yet ever sent."""
+        self._db.execute(
+            "UPDATE declarations SET final_status = ? WHERE declaration_id = ?",
+            (status.value, declaration_id),
+        )
+        if drop_pending:
+            self._db.execute(
+                "UPDATE receipts SET state = ? WHERE declaration_id = ? AND state = 'pending'",
+                (status.value, declaration_id),
+            )
+
+    def withdrawn_unseen(self, declaration_id: str, version: int, now: float) -> None:
+        """A declaration withdrawn before it got here: kept as withdrawn, so that its
+        delivery, should it still arrive (sent before the withdrawal, delayed), is taken
+        as already known and decides nothing."""
+        self._db.execute(
+            "INSERT INTO declarations (declaration_id, message_id, buyer_id, china_year, "
+            "dutiable_value, final_status, received_at, version) "
+            "VALUES (?, '', '', 0, '0', 'withdrawn', ?, ?) ON CONFLICT DO NOTHING",
+            (declaration_id, now, version),
+        )
+
+    def give_back(self, declaration_id: str, value: Decimal) -> None:
+        """What the returns so far (not this one alone) give back to the buyer's total."""
+        self._db.execute(
+            "UPDATE declarations SET given_back = ? WHERE declaration_id = ?",
+            (str(value), declaration_id),
         )

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ValidationError
 
 from app.agencies import signing
 from app.agencies.wire import (
+    ActionBatch,
+    ActionBatchResult,
     DeclarationBatchResult,
     FilingBatch,
     FilingBatchResult,
@@ -50,6 +52,9 @@ class AgencyAdapter(Protocol):
         """``batch``: a ``DeclarationBatch`` as JSON (``wire.declaration_batch_json``)."""
 
     async def fetch_receipt(self, declaration_id: str) -> Receipt | None: ...
+
+    async def post_actions(self, batch: ActionBatch, key: str) -> ActionBatchResult:
+        """The agency's signed answers to the actions, one per action."""
 
 
 def timeouts(connect: float, read: float) -> httpx.Timeout:
@@ -125,6 +130,42 @@ class HttpAgency:
 
     async def submit_declarations(self, batch: bytes, key: str) -> DeclarationBatchResult:
         return await self._post("/declarations", batch, key, DeclarationBatchResult)
+
+    async def post_actions(self, batch: ActionBatch, key: str) -> ActionBatchResult:
+        """Withdrawals, cancellations and returns. The answers change what a buyer may
+        still spend and what tax is refunded: they count only when the agency signed them,
+        and only those about the actions asked."""
+        try:
+            response = await self.client.post(
+                "/actions",
+                content=batch.model_dump_json().encode(),
+                headers={"Idempotency-Key": key, "Content-Type": "application/json"},
+            )
+        except Exception as exc:
+            raise classify(exc) from exc
+        check_status(response)
+        try:
+            signing.verify(self.secret, dict(response.headers), response.content)
+        except signing.SignatureError as error:
+            raise UntrustedAnswer(
+                f"{self.name}'s answer to actions is not signed with its secret: {error}"
+            ) from None
+        try:
+            answer = ActionBatchResult.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise RefusedError(f"the agency's answer is not valid: {exc}") from exc
+        asked = {(a.actionId, a.declarationId) for a in batch.actions}
+        stray = [
+            a
+            for a in answer.answers
+            if a.agency != self.name or (a.actionId, a.declarationId) not in asked
+        ]
+        if stray:
+            raise UntrustedAnswer(
+                f"{self.name} answered about actions it was not asked: "
+                + ", ".join(f"{a.agency.value} {a.actionId}" for a in stray[:5])
+            )
+        return answer
 
     async def fetch_receipt(self, declaration_id: str) -> Receipt | None:
         try:

@@ -9,6 +9,14 @@ Agency service endpoints (each agency has its own base URL):
 - ``POST /filings``          body ``FilingBatch``       → 200 ``FilingBatchResult``
 - ``POST /declarations``     body ``DeclarationBatch``  → 202 ``DeclarationBatchResult``
 - ``GET  /declarations/{id}``                            → 200 ``Receipt`` (latest) or 404
+- ``POST /actions``          body ``ActionBatch``       → 200 ``ActionBatchResult``, signed
+
+A declaration may be amended: each message carries its ``version``, the agency decides
+each version afresh, and its receipts name the version they decide (the single window
+ignores receipts about a version it has replaced). What happens to a declaration after
+it is declared (withdrawn, cancelled after release, goods returned) goes as actions,
+answered at once in the signed answer (``ActionBatchResult``, signed as the callbacks
+are); an action delivered twice gets the same answer.
 
 Both POSTs carry an ``Idempotency-Key`` header (one per batch); agencies also deduplicate
 by ``declarationId`` / ``customsCode``, so a message delivered twice in different batches
@@ -70,6 +78,7 @@ class FilingBatchResult(BaseModel):
 
 class DeclarationMessage(BaseModel):
     declarationId: str
+    version: int = Field(default=1, ge=1, description="Goes up with each amendment.")
     messageId: str = Field(description="The single window's outbox key for this delivery.")
     creditGrade: str = Field(description="Credit grade of the e-commerce company (ebcCode).")
     dutiableValue: Decimal
@@ -83,6 +92,7 @@ class DeclarationBatch(BaseModel):
 def encode_declaration(
     *,
     declaration_id: str,
+    version: int = 1,
     message_id: str,
     credit_grade: str,
     dutiable_value: Decimal,
@@ -94,6 +104,7 @@ def encode_declaration(
     head = pydantic_core.to_json(
         {
             "declarationId": declaration_id,
+            "version": version,
             "messageId": message_id,
             "creditGrade": credit_grade,
             "dutiableValue": dutiable_value,
@@ -138,6 +149,7 @@ class Receipt(BaseModel):
     agency: AgencyName
     status: ReceiptStatus
     sequence: int = Field(ge=0, description="Increases with each receipt for the declaration.")
+    version: int = Field(default=1, ge=1, description="The version of the declaration decided.")
     reasons: list[Reason] = []
     tax: TaxAssessment | None = None
     decidedAt: datetime
@@ -145,3 +157,61 @@ class Receipt(BaseModel):
 
 class ReceiptBatch(BaseModel):
     receipts: list[Receipt] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class ActionKind(StrEnum):
+    """What is asked of the agencies about a declaration already declared."""
+
+    # Cancelled before release: the agency drops the declaration and its receipts to come.
+    WITHDRAWAL = "withdrawal"
+    # Cancelled after release: customs agrees or not; then tax voids the tax bill and
+    # forex reverses the payment record.
+    CANCELLATION = "cancellation"
+    # Goods sent back after release: customs agrees or not; then tax refunds the tax of
+    # the lines returned and forex reverses that part of the payment.
+    RETURN = "return"
+
+
+class ReturnedLine(BaseModel):
+    gnum: int = Field(ge=1)
+    qty: Decimal = Field(gt=0)
+
+
+class ActionMessage(BaseModel):
+    actionId: str
+    kind: ActionKind
+    declarationId: str
+    version: int = Field(ge=1)
+    reason: str
+    logisticsNo: str | None = Field(default=None, description="RETURN: the return waybill.")
+    lines: list[ReturnedLine] = Field(default=[], description="RETURN: the lines sent back.")
+    returnedBefore: list[ReturnedLine] = Field(
+        default=[], description="RETURN: what the earlier returns agreed to sent back."
+    )
+    documents: dict[str, Any] = Field(description="The declaration set as declared.")
+
+
+class ActionBatch(BaseModel):
+    actions: list[ActionMessage] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class ActionStatus(StrEnum):
+    WITHDRAWN = "withdrawn"  # any agency: the declaration dropped
+    APPROVED = "approved"  # customs agrees to the cancellation or return
+    REFUSED = "refused"  # customs does not (reasons say why)
+    REFUNDED = "refunded"  # tax: the refund (the whole tax bill, voided, on cancellation)
+    REVERSED = "reversed"  # forex: the payment record reversed (in part, for a return)
+
+
+class ActionAnswer(BaseModel):
+    actionId: str
+    declarationId: str
+    agency: AgencyName
+    status: ActionStatus
+    reasons: list[Reason] = []
+    refund: TaxAssessment | None = None
+    decidedAt: datetime
+
+
+class ActionBatchResult(BaseModel):
+    answers: list[ActionAnswer]

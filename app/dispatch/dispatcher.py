@@ -27,6 +27,9 @@ from app.agencies.client import (
     timeouts,
 )
 from app.agencies.wire import (
+    MAX_BATCH,
+    ActionBatch,
+    ActionKind,
     AgencyName,
     FilingBatch,
     Receipt,
@@ -40,6 +43,7 @@ from app.dispatch.pusher import Pusher
 from app.dispatch.webhook_client import webhook_client
 from app.domain.clearance import Agency, AgencyStatus
 from app.store import (
+    afterlife,
     audit,
     derived,
     enterprises,
@@ -237,7 +241,7 @@ class Dispatcher:
         destination: str,
         claimed: Sequence[Claimed],
         taken: "_Taken",
-        built: Mapping[int, bytes] | None = None,
+        built: Mapping[int, payloads.Built] | None = None,
     ) -> None:
         """``built``: the declaration messages of the round, if read already."""
         if not claimed:
@@ -248,7 +252,8 @@ class Dispatcher:
             return
         declarations = [m for m in claimed if m.kind == SUBMIT_DECLARATION]
         filings = [m for m in claimed if m.kind == enterprises.REGISTER_FILING]
-        known = {m.id for m in (*declarations, *filings)}
+        actions = [m for m in claimed if m.kind == afterlife.ACTION]
+        known = {m.id for m in (*declarations, *filings, *actions)}
         unknown = [m for m in claimed if m.id not in known]
         await self._dead(unknown, "unknown message kind")
         # Filings first: a declaration may name an enterprise the same batch announces.
@@ -262,7 +267,11 @@ class Dispatcher:
             *(
                 self._submit(agency, declarations[start : start + size], taken, built)
                 for start in range(0, len(declarations), size)
-            )
+            ),
+            *(
+                self._act(agency, actions[start : start + MAX_BATCH])
+                for start in range(0, len(actions), MAX_BATCH)
+            ),
         )
 
     async def _record(self, taken: "_Taken") -> None:
@@ -277,7 +286,7 @@ class Dispatcher:
         agency: AgencyAdapter,
         messages: Sequence[Claimed],
         taken: "_Taken",
-        built: Mapping[int, bytes],
+        built: Mapping[int, payloads.Built],
     ) -> None:
         if not messages:
             return
@@ -285,7 +294,7 @@ class Dispatcher:
         sendable = [m for m in messages if m.id in built]
         if not sendable:
             return
-        batch = declaration_batch_json([built[m.id] for m in sendable])
+        batch = declaration_batch_json([built[m.id].body for m in sendable])
         try:
             answer = await agency.submit_declarations(batch, _batch_key(sendable))
         except RefusedError as error:
@@ -311,6 +320,7 @@ class Dispatcher:
                 agency=AgencyName(agency.name),
                 status=ReceiptStatus.ACKNOWLEDGED,
                 sequence=0,
+                version=built[m.id].version,
                 decidedAt=now,
             )
             for m in accepted
@@ -320,6 +330,40 @@ class Dispatcher:
             result = results.get(message.subject_id)
             reason = result.error if result and result.error else "not in the agency's answer"
             await self._dead([message], f"refused by {agency.name}: {reason}")
+
+    async def _act(self, agency: AgencyAdapter, messages: Sequence[Claimed]) -> None:
+        """Withdrawals, cancellations and returns: the agency answers at once, signed, and
+        the answers move each action on in the transaction that marks them delivered."""
+        if not messages:
+            return
+        built = await asyncio.to_thread(afterlife.action_messages, self.engine, messages)
+        await self._dead([m for m in messages if m.id not in built], "action not found")
+        sendable = [m for m in messages if m.id in built]
+        if not sendable:
+            return
+        try:
+            answer = await agency.post_actions(
+                ActionBatch(actions=[built[m.id] for m in sendable]), _batch_key(sendable)
+            )
+        except DeliveryError as error:
+            await self._failed(sendable, error)
+            return
+        answers = {a.actionId: a for a in answer.answers}
+        answered = [m for m in sendable if m.subject_id in answers]
+        await asyncio.to_thread(
+            afterlife.apply_answers,
+            self.engine,
+            [
+                afterlife.Answered(ActionKind(built[m.id].kind), answers[m.subject_id])
+                for m in answered
+            ],
+            delivered=[m.id for m in answered],
+            now=utcnow(),
+        )
+        await self._dead(
+            [m for m in sendable if m.subject_id not in answers],
+            f"{agency.name} did not answer the action",
+        )
 
     async def _register(self, agency: AgencyAdapter, messages: Sequence[Claimed]) -> None:
         if not messages:

@@ -1,8 +1,10 @@
 """What the dispatcher sends, built from the stored records at send time."""
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy import Engine, Text, bindparam, cast
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from app.agencies.wire import FilingMessage, encode_declaration
@@ -13,8 +15,9 @@ from app.store.outbox import Claimed
 # Built once; the columns a delivery needs, not the ORM entity (a round loads hundreds).
 # The documents come as their JSON text, to be sent as they are.
 _DECLARATIONS = (
-    select(
+    sa_select(
         col(Declaration.id),
+        col(Declaration.version),
         col(Declaration.dutiable_value),
         cast(col(Declaration.documents), Text).label("documents"),
         col(Enterprise.credit_grade),
@@ -24,10 +27,19 @@ _DECLARATIONS = (
 )
 
 
-def declaration_messages(engine: Engine, messages: Sequence[Claimed]) -> dict[int, bytes]:
-    """Outbox id → the ``DeclarationMessage`` to send, as JSON (messages whose declaration
-    is gone are left out). The messages may be for several agencies: each declaration is
-    read once."""
+class Built(NamedTuple):
+    """A ``DeclarationMessage`` as JSON, and the version of the declaration it carries
+    (the declaration as it stands when sent, whichever version the message was queued
+    for: an agency decides each version once)."""
+
+    body: bytes
+    version: int
+
+
+def declaration_messages(engine: Engine, messages: Sequence[Claimed]) -> dict[int, Built]:
+    """Outbox id → the ``DeclarationMessage`` to send (messages whose declaration is gone
+    are left out). The messages may be for several agencies: each declaration is read
+    once."""
     ids = sorted({m.subject_id for m in messages})
     if not ids:
         return {}
@@ -35,12 +47,16 @@ def declaration_messages(engine: Engine, messages: Sequence[Claimed]) -> dict[in
         rows = {row.id: row for row in session.connection().execute(_DECLARATIONS, {"ids": ids})}
     documents = {id_: row.documents.encode() for id_, row in rows.items()}
     return {
-        message.id: encode_declaration(
-            declaration_id=row.id,
-            message_id=message.idempotency_key,
-            credit_grade=row.credit_grade or "general",
-            dutiable_value=row.dutiable_value,
-            documents_json=documents[row.id],
+        message.id: Built(
+            encode_declaration(
+                declaration_id=row.id,
+                version=row.version,
+                message_id=message.idempotency_key,
+                credit_grade=row.credit_grade or "general",
+                dutiable_value=row.dutiable_value,
+                documents_json=documents[row.id],
+            ),
+            row.version,
         )
         for message in messages
         if (row := rows.get(message.subject_id)) is not None

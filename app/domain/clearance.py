@@ -17,6 +17,7 @@ class ClearanceStatus(StrEnum):
     REJECTED = "rejected"
     CANCELLED = "cancelled"
     RETURNED = "returned"
+    PARTIALLY_RETURNED = "partially_returned"
 
 
 # The CEB622 receipt code (returnStatus) users know for each status.
@@ -29,6 +30,8 @@ CEB_STATUS: dict[ClearanceStatus, int] = {
     ClearanceStatus.REJECTED: 100,  # 退单: returned by customs (refused)
     ClearanceStatus.CANCELLED: 899,  # 结关/撤销: closed
     ClearanceStatus.RETURNED: 700,  # 退运: returned abroad
+    # Some of the goods returned: the rest stays released.
+    ClearanceStatus.PARTIALLY_RETURNED: 800,
 }
 
 # Declarations in these statuses do not count towards the buyer's annual limit.
@@ -42,6 +45,7 @@ FINAL = frozenset(
         ClearanceStatus.REJECTED,
         ClearanceStatus.CANCELLED,
         ClearanceStatus.RETURNED,
+        ClearanceStatus.PARTIALLY_RETURNED,
     }
 )
 # How far along the agencies' folded answer is. A detention outranks a rejection: customs
@@ -55,8 +59,11 @@ _DECLARATION_RANK: dict[ClearanceStatus, int] = {
     ClearanceStatus.REJECTED: 4,
     ClearanceStatus.DETAINED: 5,
 }
-# Set by the platform or after release, never by the agencies' fold.
-_CLOSED = frozenset({ClearanceStatus.CANCELLED, ClearanceStatus.RETURNED})
+# Set by the platform or after release, never by the agencies' fold: receipts no longer
+# change a declaration in these.
+CLOSED = frozenset(
+    {ClearanceStatus.CANCELLED, ClearanceStatus.RETURNED, ClearanceStatus.PARTIALLY_RETURNED}
+)
 
 
 class Agency(StrEnum):
@@ -123,6 +130,6 @@ def fold(statuses: Mapping[Agency, AgencyStatus]) -> ClearanceStatus:
 def next_status(current: ClearanceStatus, folded: ClearanceStatus) -> ClearanceStatus:
     """Move forward only: an inspection stays an inspection until it ends, and once the
     agencies' answers are final only a graver outcome replaces them."""
-    if current in _CLOSED:
+    if current in CLOSED:
         return current
     return folded if _DECLARATION_RANK[folded] > _DECLARATION_RANK[current] else current

@@ -2,7 +2,7 @@
 they declare, and the shaping of stored rows into answers. Not a router itself."""
 
 import re
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Sequence, Set
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -18,6 +18,7 @@ from app.schemas.parsing import JSON_ONLY, BodyFormat, body_format
 from app.schemas.responses import Problem
 from app.store import enterprises
 from app.store.models import Declaration, Enterprise
+from app.store.models.types import utcnow
 from app.store.pagination import CURSOR_ALPHABET, MAX_CURSOR_LENGTH
 
 
@@ -35,6 +36,15 @@ async def get_settings(request: Request) -> Settings:
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def current_time(request: Request) -> datetime:
+    """Now, by the application's clock (``app.state.clock``, which tests may set)."""
+    clock: Callable[[], datetime] = getattr(request.app.state, "clock", utcnow)
+    return clock()
+
+
+NowDep = Annotated[datetime, Depends(current_time)]
 
 
 async def read_body(request: Request, accepted: Set[BodyFormat] = JSON_ONLY) -> bytes:

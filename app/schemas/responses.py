@@ -2,7 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -72,10 +72,63 @@ class TaxAssessed(BaseModel):
     total: Decimal
 
 
+class ActionAgencyAnswer(BaseModel):
+    agency: Agency
+    status: str = Field(
+        description="withdrawn, approved, refused (customs), refunded (tax), reversed (forex)."
+    )
+    reasons: list[dict[str, str]] = []
+    refund: TaxAssessed | None = None
+    decidedAt: datetime
+
+
+class ReturnedLineOut(BaseModel):
+    gnum: int
+    qty: Decimal
+    value: Decimal = Field(description="What the returned quantity of the line is worth.")
+
+
+class DeclarationActionOut(BaseModel):
+    """A cancellation or a return: where it stands, what it gives back, each agency's
+    answer."""
+
+    id: str
+    kind: Literal["cancellation", "return"]
+    status: Literal["awaiting_customs", "awaiting_agencies", "completed", "refused"]
+    version: int = Field(description="The declaration's version it was asked about.")
+    reason: str
+    logisticsNo: str | None = Field(description="A return's waybill.")
+    items: list[ReturnedLineOut] = Field(description="A return's lines.")
+    quotaGivenBack: Decimal = Field(
+        description="CNY given back to the buyer's annual quota (once completed; an "
+        "estimate before)."
+    )
+    refund: TaxAssessed | None = Field(description="The tax refunded, once tax has answered.")
+    agencies: list[ActionAgencyAnswer]
+    requestedBy: str
+    createdAt: datetime
+    completedAt: datetime | None
+
+
 class DeclarationDetail(DeclarationSummary):
+    version: int = Field(description="Goes up with each amendment; the ETag header quotes it.")
     documents: DeclarationSet
     agencies: list[AgencyResult]
     tax: TaxAssessed | None = Field(description="The tax agency's assessment, once made.")
+    releasedAt: datetime | None = Field(description="When customs released the goods.")
+    cancellations: list[DeclarationActionOut]
+    returns: list[DeclarationActionOut]
+
+
+class ActionAnswerOut(BaseModel):
+    """The answer to a cancellation or return: the action, and the declaration's status
+    and version as it left them."""
+
+    declarationId: str
+    status: ClearanceStatus
+    cebStatus: int
+    version: int
+    action: DeclarationActionOut
 
 
 class DeclarationPage(Page):

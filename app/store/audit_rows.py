@@ -218,6 +218,8 @@ _DECLARATION_COLUMNS = (
     col(Declaration.documents),
 )
 ACCEPTED = "declaration.accepted"
+# An amendment's entry says what the declaration is from then on, as an acceptance does.
+AMENDED = "declaration.amended"
 
 
 def _status_state(subject_id: str) -> Callable[[dict[str, Any]], str | None]:
@@ -249,7 +251,8 @@ def _check_declarations(engine: Engine, size: int, result: RowCheck) -> None:
                 continue  # accepted, its entry still to be written by the worker
             state = audit.declaration_state(row.id, row.status, row.ceb_status)
             _compare(result, "declaration", row.id, found, state, _status_state(row.id))
-            acceptance = next((e for e in found if e.kind == ACCEPTED), None)
+            # The newest of its acceptance and amendments says what it is now.
+            acceptance = next((e for e in reversed(found) if e.kind in (ACCEPTED, AMENDED)), None)
             if acceptance is None:
                 continue
             recorded = json.loads(acceptance.data)

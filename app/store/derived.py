@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Select, func, select, text, update
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from app.domain.clearance import Agency, AgencyStatus
@@ -77,77 +78,109 @@ def derive_pending(engine: Engine, limit: int = 200) -> int:
     """Write the derived rows of up to ``limit`` declarations, oldest first; answers how
     many declarations it derived."""
     with write_session(engine) as session:
-        connection = session.connection()
-        rows = _pending(connection, limit)
+        rows = _pending(session.connection(), limit)
         if not rows:
             return 0
-        dialect = connection.dialect
-        parts: list[dict[str, Any]] = []
-        lines: list[dict[str, Any]] = []
-        events: list[dict[str, Any]] = []
-        messages: list[outbox.Message] = []
-        entries: list[audit.Entry] = []
-        for row in rows:
-            at: datetime = row.created_at
-            parts += [
-                {
-                    "declaration_id": row.id,
-                    "agency": agency.value,
-                    "status": AgencyStatus.PENDING.value,
-                    "sequence": 0,
-                    "detail": None,
-                    "updated_at": at,
-                    "created_at": at,
-                }
-                for agency in Agency
-            ]
-            lines += [
-                {
-                    "declaration_id": row.id,
-                    "gnum": line["gnum"],
-                    "hs_code": line["gcode"],
-                    "hs_chapter": line["gcode"][:2],
-                    "country": line["country"],
-                    "total_price": Decimal(line["totalPrice"]),
-                    "created_at": at,
-                }
-                for line in row.documents["order"]["items"]
-            ]
-            events.append(
-                {
-                    "declaration_id": row.id,
-                    "status": row.status,
-                    "ceb_status": row.ceb_status,
-                    "agency": None,
-                    "note": ACCEPTED_NOTE,
-                    "created_at": at,
-                }
-            )
-            messages += [
-                outbox.Message(
-                    destination=agency.value,
-                    kind=SUBMIT_DECLARATION,
-                    subject_id=row.id,
-                    idempotency_key=f"{row.id}:{agency.value}:submit",
-                )
-                for agency in Agency
-            ]
-            entries.append(_accepted_entry(row))
-        _INSERT_PARTS.execute(connection, _INSERT_PARTS.bind(dialect, parts))
-        _INSERT_LINES.execute(connection, _INSERT_LINES.bind(dialect, lines))
-        _INSERT_EVENTS.execute(connection, _INSERT_EVENTS.bind(dialect, events))
-        # The messages are due when the declaration was accepted: delivery keeps that order.
-        outbox.ENQUEUE.execute(
-            connection, outbox.bind_messages(dialect, messages, rows[0].created_at)
-        )
-        connection.execute(
-            update(Declaration)
-            .where(col(Declaration.id).in_([r.id for r in rows]))
-            .values(derived=True)
-        )
-        audit.append(session, entries)
+        derive_rows(session, rows)
         session.commit()
     return len(rows)
+
+
+def derive_one(session: Session, declaration_id: str) -> None:
+    """Write a declaration's derived rows now, in the caller's transaction, if the worker
+    has not yet (a declaration changed a moment after it was accepted)."""
+    rows = (
+        session.connection()
+        .execute(select(*_PENDING_COLUMNS).where(_UNDERIVED, col(Declaration.id) == declaration_id))
+        .all()
+    )
+    if rows:
+        derive_rows(session, rows)
+
+
+def derive_rows(session: Session, rows: Sequence[Any]) -> None:
+    """The derived rows of ``rows`` (``pending_query``'s columns), in the session's
+    transaction; the caller commits."""
+    connection = session.connection()
+    dialect = connection.dialect
+    parts: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    messages: list[outbox.Message] = []
+    entries: list[audit.Entry] = []
+    for row in rows:
+        at: datetime = row.created_at
+        parts += [
+            {
+                "declaration_id": row.id,
+                "agency": agency.value,
+                "status": AgencyStatus.PENDING.value,
+                "sequence": 0,
+                "detail": None,
+                "updated_at": at,
+                "created_at": at,
+            }
+            for agency in Agency
+        ]
+        lines += line_rows(row.id, row.documents, at)
+        events.append(
+            {
+                "declaration_id": row.id,
+                "status": row.status,
+                "ceb_status": row.ceb_status,
+                "agency": None,
+                "note": ACCEPTED_NOTE,
+                "created_at": at,
+            }
+        )
+        messages += submit_messages(row.id)
+        entries.append(_accepted_entry(row))
+    _INSERT_PARTS.execute(connection, _INSERT_PARTS.bind(dialect, parts))
+    _INSERT_LINES.execute(connection, _INSERT_LINES.bind(dialect, lines))
+    _INSERT_EVENTS.execute(connection, _INSERT_EVENTS.bind(dialect, events))
+    # The messages are due when the declaration was accepted: delivery keeps that order.
+    outbox.ENQUEUE.execute(connection, outbox.bind_messages(dialect, messages, rows[0].created_at))
+    connection.execute(
+        update(Declaration)
+        .where(col(Declaration.id).in_([r.id for r in rows]))
+        .values(derived=True)
+    )
+    audit.append(session, entries)
+
+
+def line_rows(declaration_id: str, documents: dict[str, Any], at: datetime) -> list[dict[str, Any]]:
+    """A declaration's goods lines, for statistics and regulators' filters."""
+    return [
+        {
+            "declaration_id": declaration_id,
+            "gnum": line["gnum"],
+            "hs_code": line["gcode"],
+            "hs_chapter": line["gcode"][:2],
+            "country": line["country"],
+            "total_price": Decimal(line["totalPrice"]),
+            "created_at": at,
+        }
+        for line in documents["order"]["items"]
+    ]
+
+
+def insert_lines(connection: Connection, lines: list[dict[str, Any]]) -> None:
+    _INSERT_LINES.execute(connection, _INSERT_LINES.bind(connection.dialect, lines))
+
+
+def submit_messages(declaration_id: str, version: int = 1) -> list[outbox.Message]:
+    """One message per agency delivering a declaration's version (the first version's
+    keys are as they always were)."""
+    suffix = "" if version == 1 else f":v{version}"
+    return [
+        outbox.Message(
+            destination=agency.value,
+            kind=SUBMIT_DECLARATION,
+            subject_id=declaration_id,
+            idempotency_key=f"{declaration_id}:{agency.value}:submit{suffix}",
+        )
+        for agency in Agency
+    ]
 
 
 def _accepted_entry(row: Any) -> audit.Entry:

@@ -27,6 +27,9 @@ from app.store.models.types import utcnow
 PENDING = "pending"
 DELIVERED = "delivered"
 DEAD = "dead"
+# Not to be delivered any more: what it delivered was withdrawn (a declaration cancelled
+# before the agencies had it).
+WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True, slots=True)

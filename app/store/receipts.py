@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, bindparam, select, update
 from app.agencies.wire import Receipt
 from app.domain.clearance import (
     CEB_STATUS,
+    CLOSED,
     FINAL,
     RELEASES_QUOTA,
     Agency,
@@ -54,6 +55,8 @@ _LOAD_DECLARATIONS = (
         _DECLARATIONS.c.buyer_id_number,
         _DECLARATIONS.c.quota_year,
         _DECLARATIONS.c.quota_charge,
+        _DECLARATIONS.c.version,
+        _DECLARATIONS.c.released_at,
     )
     .where(_DECLARATIONS.c.id.in_(bindparam("ids", expanding=True)))
     .order_by(_DECLARATIONS.c.id)
@@ -85,9 +88,10 @@ _UPDATE_DECLARATION = bound_rows.Prepared(
         status=bindparam("b_status"),
         ceb_status=bindparam("b_ceb_status"),
         finalized_at=bindparam("b_finalized_at"),
+        released_at=bindparam("b_released_at"),
         updated_at=bindparam("b_updated_at"),
     ),
-    ("b_id", "b_status", "b_ceb_status", "b_finalized_at", "b_updated_at"),
+    ("b_id", "b_status", "b_ceb_status", "b_finalized_at", "b_released_at", "b_updated_at"),
 )
 _UPDATE_TAX = (
     update(_DECLARATIONS)
@@ -137,6 +141,8 @@ class _Folding:
     buyer_id_number: str
     quota_year: int
     quota_charge: int
+    version: int
+    released_at: datetime | None
     agencies: dict[str, AgencyStatus]
     touched: bool = False
 
@@ -200,13 +206,18 @@ def apply_receipt_batches(
             if declaration is None or agency not in declaration.agencies:
                 outcome.unknown.append(receipt.declarationId)
                 continue
-            if not advances(declaration.agencies[agency], received):
+            # About a version since amended, or a declaration cancelled or returned: it
+            # no longer counts.
+            stale = receipt.version != declaration.version or declaration.status in CLOSED
+            if stale or not advances(declaration.agencies[agency], received):
                 outcome.ignored += 1
                 continue
             outcome.applied += 1
             declaration.agencies[agency] = received
             declaration.touched = True
             parts[(declaration.id, agency)] = part
+            if received is AgencyStatus.RELEASED and declaration.released_at is None:
+                declaration.released_at = now
             if receipt.tax is not None:
                 taxes[declaration.id] = {
                     "b_id": declaration.id,
@@ -253,6 +264,7 @@ def apply_receipt_batches(
                             "b_status": d.status.value,
                             "b_ceb_status": CEB_STATUS[d.status],
                             "b_finalized_at": d.finalized_at,
+                            "b_released_at": d.released_at,
                             "b_updated_at": now,
                         }
                         for d in folding.values()
@@ -314,6 +326,8 @@ def _load(connection: Connection, ids: list[str]) -> dict[str, _Folding]:
             buyer_id_number=row.buyer_id_number,
             quota_year=row.quota_year,
             quota_charge=row.quota_charge,
+            version=row.version,
+            released_at=row.released_at,
             agencies={},
         )
         for row in connection.execute(_LOAD_DECLARATIONS, {"ids": ids})

@@ -31,8 +31,15 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.types import TypeDecorator
 
+from app.domain.afterlife import ActionState
 from app.domain.clearance import ClearanceStatus
-from app.store.models import Declaration, DeclarationAgency, DeclarationLine, RefusalCode
+from app.store.models import (
+    Declaration,
+    DeclarationAction,
+    DeclarationAgency,
+    DeclarationLine,
+    RefusalCode,
+)
 
 PERCENTILES = (0.50, 0.90, 0.99)
 TOP = 10
@@ -64,6 +71,18 @@ class Ranked(_Model):
     value: Decimal
 
 
+class AfterRelease(_Model):
+    """Cancellations and returns finished in the period (by when they finished, not when
+    their declarations were created), what they refunded and gave back to buyers'
+    annual quotas."""
+
+    cancellations: int
+    returns: int
+    refused: int  # by customs, cancellations and returns together
+    refund_total: Decimal
+    quota_given_back: Decimal
+
+
 class Stats(_Model):
     created_from: datetime
     created_to: datetime
@@ -80,6 +99,7 @@ class Stats(_Model):
     top_hs_chapters_by_value: list[Ranked]
     top_countries_by_lines: list[Ranked]
     top_countries_by_value: list[Ranked]
+    after_release: AfterRelease
 
 
 def compute(engine: Engine, created_from: datetime, created_to: datetime) -> Stats:
@@ -133,6 +153,7 @@ def compute(engine: Engine, created_from: datetime, created_to: datetime) -> Sta
         lines = DeclarationLine.__table__.c  # type: ignore[attr-defined]
         chapters = _ranked(connection, lines.hs_chapter, created_from, created_to)
         countries = _ranked(connection, lines.country, created_from, created_to)
+        after_release = _after_release(connection, created_from, created_to)
     return Stats(
         created_from=created_from,
         created_to=created_to,
@@ -148,6 +169,44 @@ def compute(engine: Engine, created_from: datetime, created_to: datetime) -> Sta
         top_hs_chapters_by_value=chapters[1],
         top_countries_by_lines=countries[0],
         top_countries_by_value=countries[1],
+        after_release=after_release,
+    )
+
+
+def _after_release(
+    connection: Connection, created_from: datetime, created_to: datetime
+) -> AfterRelease:
+    c = DeclarationAction.__table__.c  # type: ignore[attr-defined]
+    counts = {"cancellation": 0, "return": 0}
+    refused = 0
+    refunds = given = Decimal(0).scaleb(-_AMOUNT_SCALE)
+    for kind, status, n, refund, units in connection.execute(
+        select(
+            c.kind,
+            c.status,
+            func.count(),
+            _amount_sum(connection.dialect, c.refund_total),
+            func.sum(c.quota_given_back),
+        )
+        .where(
+            c.completed_at >= created_from,
+            c.completed_at < created_to,
+            c.status.in_((ActionState.COMPLETED.value, ActionState.REFUSED.value)),
+        )
+        .group_by(c.kind, c.status)
+    ):
+        if status == ActionState.REFUSED.value:
+            refused += n
+            continue
+        counts[kind] = counts.get(kind, 0) + n
+        refunds += refund
+        given += Decimal(int(units or 0)).scaleb(-_AMOUNT_SCALE)
+    return AfterRelease(
+        cancellations=counts["cancellation"],
+        returns=counts["return"],
+        refused=refused,
+        refund_total=refunds,
+        quota_given_back=given,
     )
 
 

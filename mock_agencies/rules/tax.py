@@ -9,10 +9,11 @@ indivisible item may come in there) the line is taxed in full, as general trade:
     tariff = v × t;  consumption tax = (v + tariff) × ct / (1 − ct);
     VAT = (v + tariff + consumption tax) × vat.
 Each component is summed over the lines, then rounded half-up to the fen; the total is the
-sum of the rounded components."""
+sum of the rounded components. A return refunds the tax of the part returned, computed
+the same way (``assess_portion``, ``refund_for_return``)."""
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -85,12 +86,20 @@ def assess(
 ) -> TaxAssessment:
     """The tax on one declaration. Freight and insurance are shared out to the lines in
     proportion to their value (equally when every line is free)."""
-    table = rates or load_rate_table()
     dutiable = goods_value + freight + insured_fee
-    in_full = dutiable > SINGLE_LIMIT
+    shares = zip(_shares(dutiable, lines), lines, strict=True)
+    return _taxed(((share, line.gcode) for share, line in shares), dutiable > SINGLE_LIMIT, rates)
+
+
+def _taxed(
+    values: Iterable[tuple[Decimal, str]], in_full: bool, rates: RateTable | None
+) -> TaxAssessment:
+    """The tax on the lines' dutiable values (value, HS code), each component summed over
+    the lines and then rounded; ``in_full``: the declaration is above the single limit."""
+    table = rates or load_rate_table()
     tariff = consumption = vat = _ZERO
-    for share, line in zip(_shares(dutiable, lines), lines, strict=True):
-        line_rates = table.rates_for(line.gcode)
+    for share, gcode in values:
+        line_rates = table.rates_for(gcode)
         ct_factor = line_rates.consumption_tax / (1 - line_rates.consumption_tax)
         if in_full:
             line_tariff = share * line_rates.general_tariff
@@ -129,6 +138,69 @@ def assess_documents(
         freight=order.freight,
         insured_fee=documents.logistics.insuredFee or _ZERO,
         rates=rates,
+    )
+
+
+def assess_portion(
+    documents: DeclarationDocuments,
+    returned: Mapping[int, Decimal],
+    rates: RateTable | None = None,
+) -> TaxAssessment:
+    """The tax on part of a declaration: ``returned`` quantities of its lines, by line
+    number (gnum). What a return refunds is the difference between this for everything
+    returned so far and for what was returned before (``refund_for_return``).
+
+    Each line is taxed exactly as ``assess`` taxes it, on its share of the whole
+    declaration's dutiable value (freight and insurance included) scaled by the part
+    returned (returned qty / qty), and under the whole declaration's "in full" decision:
+    returning part of a declaration above the single-transaction limit does not make it
+    preferential. Rounding once per component over the portion, rather than refunding
+    each return's own rounded tax, is what makes the refunds of returns that add up to
+    the whole declaration add up to its tax to the fen: they telescope to
+    ``assess_portion(everything) − assess_portion(nothing)``, and everything returned is
+    taxed exactly as ``assess_documents`` taxes the declaration.
+
+    ``ValueError`` for a line number the order does not have, or more returned than
+    declared: the caller checks the lines first (``rules.actions.line_problems``)."""
+    lines = documents.lines_by_gnum
+    unknown = sorted(set(returned) - set(lines))
+    if unknown:
+        raise ValueError(f"no line {unknown[0]} in the order")
+    items = documents.order.items
+    dutiable = documents.dutiable_value
+    shares = _shares(dutiable, [TaxableLine(item.gcode, item.totalPrice) for item in items])
+    by_item = {id(item): gnum for gnum, item in lines.items()}
+    values = []
+    for share, item in zip(shares, items, strict=True):
+        quantity = returned.get(by_item.get(id(item), 0), _ZERO)
+        if quantity > item.qty:
+            raise ValueError(f"{quantity} returned of line {item.gnum}'s {item.qty}")
+        # The whole line keeps its share exactly, so that everything returned is taxed
+        # to the digit as the declaration was.
+        portion = share if quantity == item.qty else share * quantity / item.qty
+        values.append((portion, item.gcode))
+    return _taxed(values, dutiable > SINGLE_LIMIT, rates)
+
+
+def refund_for_return(
+    documents: DeclarationDocuments,
+    returned_before: Mapping[int, Decimal],
+    returned_now: Mapping[int, Decimal],
+    rates: RateTable | None = None,
+) -> TaxAssessment:
+    """What one return refunds, component by component: the tax on everything returned
+    so far (before and now) less the tax on what was returned before."""
+    so_far = {
+        gnum: returned_before.get(gnum, _ZERO) + returned_now.get(gnum, _ZERO)
+        for gnum in {*returned_before, *returned_now}
+    }
+    after = assess_portion(documents, so_far, rates)
+    before = assess_portion(documents, returned_before, rates)
+    return TaxAssessment(
+        customsTax=after.customsTax - before.customsTax,
+        valueAddedTax=after.valueAddedTax - before.valueAddedTax,
+        consumptionTax=after.consumptionTax - before.consumptionTax,
+        total=after.total - before.total,
     )
 
 

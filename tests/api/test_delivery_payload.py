@@ -42,7 +42,7 @@ def test_a_delivery_carries_each_declaration_as_stored(
 
     built = payloads.declaration_messages(engine, messages)
     batch = DeclarationBatch.model_validate_json(
-        declaration_batch_json([built[m.id] for m in messages])
+        declaration_batch_json([built[m.id].body for m in messages])
     )
 
     with read_session(engine) as session:

@@ -67,6 +67,10 @@ ALSO_REFUSED = {
     "POST /v1/enterprises/{customsCode}/certificates": ["422"],
     # A CEB message is XML: well-formedness and the CEB schema are beyond OpenAPI's.
     "POST /v1/ceb/messages": ["400", "413", "415", "422"],
+    # An amendment without If-Match is 428, an old one 412; the corrected set must pass
+    # the business rules (422). A return naming lines not bought is 422.
+    "PUT /v1/declarations/{declarationId}": ["412", "422", "428"],
+    "POST /v1/declarations/{declarationId}/returns": ["422"],
 }
 # /validate and /batch answer 200 to declarations that break the schema, by design:
 # /validate reports the problems as its result ("always 200"), and a batch refuses each

@@ -11,6 +11,7 @@ TABLES = (
     "api_keys",
     "audit_log",
     "audit_checkpoints",
+    "declaration_actions",
     "declaration_lines",
     "refusal_codes",
     "enterprise_registrations",

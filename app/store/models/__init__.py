@@ -5,6 +5,7 @@ from app.store.models.certificate import EnterpriseCertificate, SignaturePolicy
 from app.store.models.declaration import (
     BuyerQuota,
     Declaration,
+    DeclarationAction,
     DeclarationAgency,
     DeclarationEvent,
     DeclarationLine,
@@ -23,6 +24,7 @@ __all__ = [
     "AuditEntry",
     "BuyerQuota",
     "Declaration",
+    "DeclarationAction",
     "DeclarationAgency",
     "DeclarationEvent",
     "DeclarationLine",

@@ -56,7 +56,7 @@ class Declaration(SQLModel, table=True):
     logistics_no: str = Field(max_length=60)
     buyer_id_number: str = Field(max_length=60)
     trade_mode: str = Field(max_length=4)
-    status: str = Field(max_length=16)
+    status: str = Field(max_length=20)
     ceb_status: int
     dutiable_value: Decimal = Field(sa_column=Column(Numeric(19, 5), nullable=False))
     # What this declaration charged to the buyer's annual quota, so it can be released
@@ -83,6 +83,14 @@ class Declaration(SQLModel, table=True):
     derived: bool = Field(
         default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
     )
+    # Goes up with each amendment; the ETag of the declaration. Receipts about an earlier
+    # version no longer count.
+    version: int = Field(
+        default=1, sa_column=Column(Integer, nullable=False, server_default=text("1"))
+    )
+    # When customs released the goods: cancellations after release and returns are
+    # allowed within the return window from then.
+    released_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class DeclarationLine(SQLModel, table=True):
@@ -136,7 +144,7 @@ class DeclarationEvent(SQLModel, table=True):
     declaration_id: str = Field(
         sa_column=Column(String(36), ForeignKey("declarations.id"), nullable=False, index=True)
     )
-    status: str = Field(max_length=16)
+    status: str = Field(max_length=20)
     ceb_status: int
     agency: str | None = Field(default=None, max_length=16)
     note: str | None = Field(default=None, max_length=1000)
@@ -187,3 +195,39 @@ class BuyerQuota(SQLModel, table=True):
     year: int = Field(primary_key=True)
     used: int = Field(sa_column=Column(BigInteger, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class DeclarationAction(SQLModel, table=True):
+    """A cancellation or a return asked for by the declaring enterprise, with each
+    agency's answer, the quota it gives back and the tax it refunds."""
+
+    __tablename__ = "declaration_actions"
+    __table_args__ = (
+        Index("ix_declaration_actions_declaration", "declaration_id", "created_at"),
+        Index("ix_declaration_actions_stats", "kind", "status", "completed_at", "refund_total"),
+    )
+
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    declaration_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("declarations.id"), nullable=False)
+    )
+    kind: str = Field(max_length=16)  # cancellation | return
+    status: str = Field(max_length=20)  # app.domain.afterlife.ActionState
+    # The declaration's version it was asked about.
+    version: int
+    reason: str = Field(max_length=1000)
+    # A return's waybill.
+    logistics_no: str | None = Field(default=None, max_length=60)
+    # A return's lines: [{"gnum", "qty", "value"}], value in CNY as a string.
+    lines: list[dict[str, Any]] = Field(sa_column=Column(JSONDocument, nullable=False))
+    # What it gives back to the buyer's annual quota once done, in quota units.
+    quota_given_back: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # The tax agency's refund, once it has answered.
+    refund: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONDocument))
+    refund_total: Decimal | None = Field(default=None, sa_column=Column(Numeric(19, 5)))
+    # Each agency's answer: {agency: {"status", "reasons", "refund", "decidedAt"}}.
+    agencies: dict[str, Any] = Field(sa_column=Column(JSONDocument, nullable=False))
+    requested_by: str = Field(max_length=80)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
