@@ -79,6 +79,14 @@ INVENTORY_LIST = _fields(
     "country", "tradeCountry", "currency", ("qty", D), "unit", ("qty1", D), "unit1",
     ("qty2", D), "unit2", ("price", D), ("totalPrice", D), "note",
 )  # fmt: skip
+# A withdrawal (CEB623) and a return (CEB625) name the inventory they are about.
+INVENTORY_ACTION = _fields(
+    *_HEAD, "customsCode", "orderNo", "ebpCode", "ebpName", "ebcCode", "ebcName",
+    "logisticsNo", "logisticsCode", "logisticsName", "copNo", "preNo", "invtNo",
+    "buyerIdType", "buyerIdNumber", "buyerName", "buyerTelephone", "agentCode", "agentName",
+    "reason", "note",
+)  # fmt: skip
+REFUND_LIST = _fields(("gnum", N), "gcode", "gname", ("qty", D), "unit", "note")
 BASE_TRANSFER = _fields("copCode", "copName", "dxpMode", "dxpId", "note")
 _RETURN = ("returnStatus", "returnTime", "returnInfo")
 ORDER_RETURN = _fields("guid", "ebpCode", "ebcCode", "orderNo", *_RETURN)
@@ -86,6 +94,10 @@ PAYMENT_RETURN = _fields("guid", "payCode", "payTransactionId", *_RETURN)
 LOGISTICS_RETURN = _fields("guid", "logisticsCode", "logisticsNo", *_RETURN)
 INVENTORY_RETURN = _fields(
     "guid", "customsCode", "ebpCode", "ebcCode", "agentCode", "copNo", "preNo", "invtNo",
+    *_RETURN,
+)  # fmt: skip
+ACTION_RETURN = _fields(
+    "guid", "customsCode", "agentCode", "ebpCode", "ebcCode", "copNo", "preNo", "invtNo",
     *_RETURN,
 )  # fmt: skip
 
@@ -97,8 +109,9 @@ NOT_IN_MESSAGE: dict[str, frozenset[str]] = {"OrderList": frozenset({"gcode"})}
 @dataclass(frozen=True, slots=True)
 class MessageType:
     """One CEB message: its records are ``record`` elements holding a ``head`` and, for
-    orders and inventories, ``line`` elements (the document's ``items``); a receipt's
-    records are its ``head`` elements directly, and it has no BaseTransfer."""
+    orders, inventories and returns, ``line`` elements (the document's ``items``); a
+    receipt's records are its ``head`` elements directly, and it has no BaseTransfer;
+    nor has a withdrawal (CEB623) a record around its head (``flat``)."""
 
     name: str
     head: str
@@ -107,6 +120,7 @@ class MessageType:
     line: str | None = None
     line_fields: FieldSpec = ()
     receipt: bool = False
+    flat: bool = False
 
     @property
     def root(self) -> str:
@@ -122,14 +136,32 @@ MESSAGE_TYPES: dict[str, MessageType] = {
         MessageType(
             "CEB621", "InventoryHead", INVENTORY_HEAD, "Inventory", "InventoryList", INVENTORY_LIST
         ),
+        MessageType("CEB623", "InvtCancel", INVENTORY_ACTION, flat=True),
+        MessageType(
+            "CEB625",
+            "InvtRefundHead",
+            INVENTORY_ACTION,
+            "InvtRefund",
+            "InvtRefundList",
+            REFUND_LIST,
+        ),
         MessageType("CEB312", "OrderReturn", ORDER_RETURN, receipt=True),
         MessageType("CEB412", "PaymentReturn", PAYMENT_RETURN, receipt=True),
         MessageType("CEB512", "LogisticsReturn", LOGISTICS_RETURN, receipt=True),
         MessageType("CEB622", "InventoryReturn", INVENTORY_RETURN, receipt=True),
+        MessageType("CEB624", "InvtCancelReturn", ACTION_RETURN, receipt=True),
+        MessageType("CEB626", "InvtRefundReturn", ACTION_RETURN, receipt=True),
     )
 }
 # The receipt that answers each message.
-RECEIPT_OF = {"CEB311": "CEB312", "CEB411": "CEB412", "CEB511": "CEB512", "CEB621": "CEB622"}
+RECEIPT_OF = {
+    "CEB311": "CEB312",
+    "CEB411": "CEB412",
+    "CEB511": "CEB512",
+    "CEB621": "CEB622",
+    "CEB623": "CEB624",
+    "CEB625": "CEB626",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +249,7 @@ def to_message(tree: Any) -> CebMessage:
     kind = message_type_of(root)
     documents: list[Document] = []
     lines: list[int] = []
-    if kind.receipt:
+    if kind.receipt or kind.flat:
         for head in root.iterchildren(_q(kind.head)):
             documents.append(_document(head, kind.head_fields))
             lines.append(head.sourceline)
@@ -316,6 +348,9 @@ def build_message(
         for name, value in defaults.items():
             if head.get(name) in (None, ""):
                 head[name] = value
+        if kind.flat:
+            _write(root, kind.head, kind.head_fields, head, where)
+            continue
         record = etree.SubElement(root, _q(kind.record or ""))
         _write(record, kind.head, kind.head_fields, head, where)
         if kind.line:
@@ -389,6 +424,8 @@ SENDER_FIELDS = {
     "CEB411": ("payCode", "payName"),
     "CEB511": ("logisticsCode", "logisticsName"),
     "CEB621": ("agentCode", "agentName"),
+    "CEB623": ("agentCode", "agentName"),
+    "CEB625": ("agentCode", "agentName"),
 }
 
 

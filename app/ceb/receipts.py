@@ -30,13 +30,22 @@ from app.domain.rules import CHINA_TIME
 from app.domain.violations import RuleViolation
 
 RETURN_INFO_MAX = 1000
+# Receipts about an inventory: they carry its copNo and the window's preNo.
+INVENTORY_RECEIPTS = frozenset({"CEB622", "CEB624", "CEB626"})
 PRE_NO_LENGTH = 18
 
 # returnStatus of a record the window took: 2, declared (the exchange's "新增申报成功").
 DECLARED = "2"
 # returnStatus of a refused record: the first code of each message's error family in the
 # standard (order −301001…, payment −401001…, waybill −504…, inventory −621…).
-REFUSED = {"CEB311": "-301001", "CEB411": "-401001", "CEB511": "-504001", "CEB621": "-621001"}
+REFUSED = {
+    "CEB311": "-301001",
+    "CEB411": "-401001",
+    "CEB511": "-504001",
+    "CEB621": "-621001",
+    "CEB623": "-623001",
+    "CEB625": "-625001",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,14 +142,16 @@ def _keys(receipt_type: str, document: Mapping[str, Any], outcome: Outcome) -> d
         "CEB412": ("payCode", "payTransactionId"),
         "CEB512": ("logisticsCode", "logisticsNo"),
         "CEB622": ("customsCode", "ebpCode", "ebcCode", "agentCode", "copNo", "invtNo"),
+        "CEB624": ("customsCode", "agentCode", "ebpCode", "ebcCode", "copNo", "invtNo"),
+        "CEB626": ("customsCode", "agentCode", "ebpCode", "ebcCode", "copNo", "invtNo"),
     }[receipt_type]
     keys |= {name: str(document[name]) for name in names if document.get(name)}
-    if receipt_type == "CEB622":
+    if receipt_type in INVENTORY_RECEIPTS:
         cop_no = outcome.copNo or keys.get("copNo")
         if not cop_no:
-            raise ValueError("a CEB622 record needs a copNo: the CEB621 has none, give one")
+            raise ValueError(f"a {receipt_type} record needs a copNo: the message has none")
         if outcome.preNo is None or len(outcome.preNo) != PRE_NO_LENGTH:
-            raise ValueError(f"a CEB622 record needs an {PRE_NO_LENGTH}-character preNo")
+            raise ValueError(f"a {receipt_type} record needs an {PRE_NO_LENGTH}-character preNo")
         keys |= {"copNo": cop_no, "preNo": outcome.preNo}
         invt_no = outcome.invtNo or keys.pop("invtNo", None)
         if invt_no and len(invt_no) == PRE_NO_LENGTH:

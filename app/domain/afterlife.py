@@ -200,6 +200,16 @@ def check_return_lines(
             )
             continue
         seen.add(line.gnum)
+        if line.qty <= 0:
+            found.append(
+                RuleViolation(
+                    "return_qty_invalid",
+                    f"{pointer}/qty",
+                    f"line {line.gnum}: a return sends back more than nothing, not {line.qty}",
+                    f"商品序号 {line.gnum}：退货数量应大于 0，而非 {line.qty}",
+                )
+            )
+            continue
         left = lines[line.gnum].qty - returned_before.get(line.gnum, Decimal(0))
         if line.qty > left:
             found.append(

@@ -11,6 +11,8 @@ import asyncio
 import base64
 import functools
 from collections.abc import Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Annotated, Any
 
 from cryptography.hazmat.primitives import hashes
@@ -26,15 +28,16 @@ from app.ceb.inventory import inventory_document, pre_no
 from app.ceb.messages import CebMessage
 from app.ceb.receipts import Outcome, Reason
 from app.config import Settings
+from app.domain.afterlife import ActionState, ReturnLine
 from app.domain.decision import Outcome as Decided
 from app.domain.party_documents import LIVE, DocumentKind, lacks_hs_codes, with_hs_codes
 from app.domain.violations import RuleViolation
 from app.errors import DomainError
 from app.intake.documents import receive_document
-from app.routers.deps import AUTH_PROBLEMS, PROBLEM, EngineDep, SettingsDep
+from app.routers.deps import AUTH_PROBLEMS, PROBLEM, EngineDep, SettingsDep, current_time
 from app.schemas.documents import DOCUMENT_MODELS
 from app.schemas.parsing import XML_ONLY, body_format, violations_from
-from app.store import certificates, declarations, party_documents
+from app.store import afterlife, certificates, declarations, party_documents
 from app.store.models import Declaration
 
 router = APIRouter(tags=["ceb"])
@@ -46,6 +49,9 @@ KINDS = {
     "CEB511": DocumentKind.WAYBILL,
 }
 INVENTORY = "CEB621"
+# Withdrawing an inventory (撤销申请单) and returning goods (退货申请单).
+CANCELLATION, RETURN = "CEB623", "CEB625"
+TAKEN = "CEB311, CEB411, CEB511, CEB621, CEB623 and CEB625"
 XML_ANSWER: dict[str, Any] = {
     "content": {XML_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}
 }
@@ -80,16 +86,17 @@ class CebMessageRefused(DomainError):
 
 @router.post(
     "/v1/ceb/messages",
-    summary="Post a CEB message (CEB311, CEB411, CEB511, CEB621); get its receipt message",
+    summary="Post a CEB message (CEB311, CEB411, CEB511, CEB621, CEB623, CEB625); get its receipt",
     description=(
         "The body is a CEB 202205 import message (`Content-Type: application/xml` or "
         "`text/xml`). The sender is the enterprise in `BaseTransfer/copCode`: an "
         "enterprise's key may send only its own messages, and each record must name it in "
         "the role the message needs (order: platform or e-commerce company; payment: the "
         "payment company; waybill: the logistics company; inventory: the e-commerce "
-        "company or its declaring agent). A signed message (enveloped `ds:Signature`, "
-        "RSA-SHA1, RSA-SHA256 or SM2-SM3) is verified against the sender's registered "
-        "certificates; an unsigned one is taken unless the sender asked otherwise.\n\n"
+        "company or its declaring agent; a withdrawal (CEB623) or return (CEB625): the "
+        "declaration's platform or e-commerce company). A signed message (enveloped "
+        "`ds:Signature`, RSA-SHA1, RSA-SHA256 or SM2-SM3) is verified against the sender's "
+        "registered certificates; an unsigned one is taken unless the sender asked otherwise.\n\n"
         "The answer is the receipt message, one return record per record: a record "
         "refused has a negative `returnStatus`, its `returnInfo` naming every rule it "
         "breaks; the others go on. A message refused as a whole (not well-formed, a DTD or "
@@ -129,15 +136,14 @@ async def post_message(
         except xml.CebXmlError as error:
             status = _STATUS.get(error.code, 422)
             raise CebMessageRefused(status, error.problems) from None
-        if message.type not in KINDS and message.type != INVENTORY:
+        if message.type not in KINDS and message.type not in (INVENTORY, CANCELLATION, RETURN):
             raise CebMessageRefused(
                 422,
                 [
                     _problem(
                         xml.UNKNOWN_MESSAGE,
-                        f"{message.type} is not a message this window takes: it takes CEB311, "
-                        "CEB411, CEB511 and CEB621.",
-                        f"不受理 {message.type} 报文：本窗口受理 CEB311、CEB411、CEB511、CEB621。",
+                        f"{message.type} is not a message this window takes: it takes {TAKEN}.",
+                        f"不受理 {message.type} 报文：本窗口受理 {TAKEN.replace(' and ', '、')}。",
                         tree.getroot(),
                     )
                 ],
@@ -154,6 +160,14 @@ async def post_message(
     if message.type == INVENTORY:
         outcomes = [
             await _inventory(request, settings, sender, d, principal.actor)
+            for d in message.documents
+        ]
+    elif message.type in (CANCELLATION, RETURN):
+        now = await current_time(request)
+        outcomes = [
+            await _after_release(
+                request, settings, message.type, d, principal.only_own(), principal.actor, now
+            )
             for d in message.documents
         ]
     else:
@@ -369,6 +383,74 @@ async def _inventory(
     if mismatched:
         return Outcome.refused(refused, mismatched, preNo=pre_no(declared.id), **keys)
     return Outcome.accepted(preNo=pre_no(declared.id), **keys)
+
+
+async def _after_release(
+    request: Request,
+    settings: Settings,
+    message_type: str,
+    record: dict[str, Any],
+    own: str | None,
+    actor: str,
+    now: datetime,
+) -> Outcome:
+    """A CEB623 withdrawal or a CEB625 return, about the declaration of the record's
+    platform and order: the same cancellation or return as the JSON routes, by the
+    declaration's platform or e-commerce company. Taken: ``returnStatus`` 2, with
+    ``cancelled`` (withdrawn at once) or ``awaiting_customs`` (customs has to agree; the
+    outcome follows on the declaration and its webhooks)."""
+    engine = request.app.state.engine
+    refused = receipts.REFUSED[message_type]
+    cop_no = str(record.get("copNo") or record.get("orderNo") or "")[:20]
+    ebp_code, order_no = str(record.get("ebpCode", "")), str(record.get("orderNo", ""))
+    declared = await asyncio.to_thread(declarations.find_by_order, engine, ebp_code, order_no)
+    if declared is None or declared.ebc_code != record.get("ebcCode"):
+        reason = Reason(
+            "declaration_not_found",
+            f"电商平台 {ebp_code} 的订单 {order_no} 没有该电商企业的申报单",
+            f"no declaration of order {order_no} of platform {ebp_code} by this e-commerce company",
+        )
+        return Outcome(refused, (reason,), preNo=pre_no(""), copNo=cop_no)
+    window = timedelta(days=settings.return_window_days)
+    try:
+        if message_type == CANCELLATION:
+            done = await asyncio.to_thread(
+                afterlife.cancel,
+                engine,
+                declared.id,
+                str(record.get("reason", "")),
+                actor=actor,
+                party=own,
+                now=now,
+                window=window,
+            )
+        else:
+            done = await asyncio.to_thread(
+                afterlife.request_return,
+                engine,
+                declared.id,
+                logistics_no=str(record.get("logisticsNo", "")),
+                lines=[
+                    ReturnLine(int(item["gnum"]), Decimal(str(item["qty"])))
+                    for item in record.get("items", [])
+                ],
+                reason=str(record.get("reason", "")),
+                actor=actor,
+                party=own,
+                now=now,
+                window=window,
+            )
+    except DomainError as error:
+        found = getattr(error, "violations", None)
+        if isinstance(found, list) and found and isinstance(found[0], RuleViolation):
+            return Outcome.refused(refused, found, preNo=pre_no(declared.id), copNo=cop_no)
+        reason = Reason(error.code, error.detail_zh, error.detail)
+        return Outcome(refused, (reason,), preNo=pre_no(declared.id), copNo=cop_no)
+    if done.action.status == ActionState.COMPLETED.value:
+        taken = Reason("cancelled", "已撤销", "cancelled")
+    else:
+        taken = Reason("awaiting_customs", "已受理，等待海关审核", "taken; waiting for customs")
+    return Outcome(receipts.DECLARED, (taken,), preNo=pre_no(declared.id), copNo=cop_no)
 
 
 def _refusal_reasons(outcome: dict[str, Any] | None) -> tuple[Reason, ...]:
