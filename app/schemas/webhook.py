@@ -53,10 +53,14 @@ class WebhookCreate(BaseModel):
         ),
         json_schema_extra={"maxLength": MAX_URL_LENGTH},
     )
-    events: list[Literal["declaration.status_changed", "documents.expired"]] = Field(
+    events: list[
+        Literal["declaration.status_changed", "declaration.changed", "documents.expired"]
+    ] = Field(
         min_length=1,
         description=(
             "`declaration.status_changed`: a declaration's status moved. "
+            "`declaration.changed`: a declaration was amended, or a cancellation or return "
+            "of it was asked for, agreed or refused by customs, or done (`change`, `state`). "
             "`documents.expired`: a document the enterprise posted on its own (order, "
             "payment, waybill) expired before the others of its order arrived."
         ),

@@ -242,8 +242,32 @@ def _record(
     note: str,
     now: datetime,
     data: Mapping[str, Any] | None = None,
+    change: tuple[str, str, str | None] | None = None,
 ) -> None:
+    """The event, the status push (when the status moved), the change push (``change``:
+    what changed, where it stands, the action) and the audit entry of a change."""
     status = ClearanceStatus(d.status)
+    parties = frozenset((d.ebp_code, d.ebc_code, d.pay_code, d.logistics_code))
+    if change is not None:
+        what, state, action_id = change
+        webhooks.announce_declaration_changes(
+            session,
+            [
+                webhooks.DeclarationChange(
+                    declaration_id=d.id,
+                    ebp_code=d.ebp_code,
+                    ebc_code=d.ebc_code,
+                    order_no=d.order_no,
+                    parties=parties,
+                    change=what,
+                    state=state,
+                    status=status.value,
+                    version=d.version,
+                    action_id=action_id,
+                )
+            ],
+            now,
+        )
     session.add(
         DeclarationEvent(
             declaration_id=d.id,
@@ -261,7 +285,7 @@ def _record(
                     declaration_id=d.id,
                     ebp_code=d.ebp_code,
                     order_no=d.order_no,
-                    parties=frozenset((d.ebp_code, d.ebc_code, d.pay_code, d.logistics_code)),
+                    parties=parties,
                     previous_status=before,
                     status=status,
                     ceb_status=CEB_STATUS[status],
@@ -402,6 +426,7 @@ def amend(
             actor=actor,
             note=f"Amended: version {d.version}, queued for the agencies.",
             now=now,
+            change=("amendment", "amended", None),
             data=audit.declaration_identity(d),
         )
         session.commit()
@@ -525,6 +550,7 @@ def cancel(
                 actor=actor,
                 note=f"Cancelled before release: {reason}",
                 now=now,
+                change=("cancellation", "completed", action.id),
                 data={"actionId": action.id},
             )
         else:
@@ -538,6 +564,7 @@ def cancel(
                 actor=actor,
                 note=f"Cancellation asked after release, waiting for customs: {reason}",
                 now=now,
+                change=("cancellation", "awaiting_customs", action.id),
                 data={"actionId": action.id},
             )
         session.commit()
@@ -615,6 +642,7 @@ def request_return(
             actor=actor,
             note=f"Return asked ({logistics_no}), waiting for customs: {reason}",
             now=now,
+            change=("return", "awaiting_customs", action.id),
             data={"actionId": action.id, "logisticsNo": logistics_no, "lines": action.lines},
         )
         session.commit()
@@ -698,6 +726,7 @@ def _move_on(session: Session, action_id: str, answered: Sequence[Answered], now
                 actor="agency:customs",
                 note=f"Customs agreed to the {action.kind}; waiting for tax and forex.",
                 now=now,
+                change=(action.kind, "awaiting_agencies", action.id),
                 data={"actionId": action.id},
             )
         else:
@@ -713,6 +742,7 @@ def _move_on(session: Session, action_id: str, answered: Sequence[Answered], now
                 actor="agency:customs",
                 note=f"Customs refused the {action.kind}: {why}",
                 now=now,
+                change=(action.kind, "refused", action.id),
                 data={"actionId": action.id, "reasons": [r.model_dump() for r in customs.reasons]},
             )
         return
@@ -758,6 +788,7 @@ def _complete(session: Session, d: Declaration, action: DeclarationAction, now: 
         actor="agency:tax+forex",
         note=f"{note}; refund CNY {refund if refund is not None else 0}.",
         now=now,
+        change=(action.kind, "completed", action.id),
         data={
             "actionId": action.id,
             "quotaGivenBack": str(afterlife.quota_amount(action.quota_given_back)),

@@ -29,6 +29,8 @@ from app.store.models.types import utcnow
 from app.store.pagination import Keyset, page
 
 STATUS_CHANGED = "declaration.status_changed"
+# An amendment, or a cancellation or return asked for, agreed, refused or done.
+DECLARATION_CHANGED = "declaration.changed"
 
 # What an endpoint's pushes carry: the event as JSON, or (status changes) a CEB622 receipt.
 JSON = "json"
@@ -571,6 +573,70 @@ def announce_documents_expired(
         }
         for document in expired
         if everything or document.party in wanted
+    ]
+    if rows:
+        session.connection().execute(insert(WebhookEvent), rows)
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationChange:
+    """Something done to a declaration after its acceptance: ``change`` is ``amendment``,
+    ``cancellation`` or ``return``; ``state`` where it stands (``amended``,
+    ``awaiting_customs``, ``awaiting_agencies``, ``completed``, ``refused``)."""
+
+    declaration_id: str
+    ebp_code: str
+    ebc_code: str
+    order_no: str
+    parties: frozenset[str]
+    change: str
+    state: str
+    status: str
+    version: int
+    action_id: str | None = None
+
+
+def announce_declaration_changes(
+    session: Session, changes: Sequence[DeclarationChange], now: datetime
+) -> None:
+    """Log, in the transaction of the change, one event per change some endpoint listens
+    for: the declaration's parties', or everyone's (regulators, admins)."""
+    if not changes:
+        return
+    listening = [
+        customs_code
+        for customs_code, events in session.connection().execute(_LISTENERS)
+        if DECLARATION_CHANGED in events
+    ]
+    if not listening:
+        return
+    everything = None in listening
+    wanted = set(listening)
+    rows = [
+        {
+            "type": DECLARATION_CHANGED,
+            "parties": sorted(change.parties),
+            "endpoint_id": None,
+            "created_at": now,
+            "payload": {
+                "id": f"evt_{uuid.uuid4().hex}",
+                "type": DECLARATION_CHANGED,
+                "createdAt": now.isoformat(),
+                "data": {
+                    "declarationId": change.declaration_id,
+                    "ebpCode": change.ebp_code,
+                    "ebcCode": change.ebc_code,
+                    "orderNo": change.order_no,
+                    "change": change.change,
+                    "actionId": change.action_id,
+                    "state": change.state,
+                    "status": change.status,
+                    "version": change.version,
+                },
+            },
+        }
+        for change in changes
+        if everything or not wanted.isdisjoint(change.parties)
     ]
     if rows:
         session.connection().execute(insert(WebhookEvent), rows)

@@ -3,6 +3,7 @@ before and after release, returns in whole and in part, with the quota given bac
 the tax refunded. The agencies are stand-ins answering over httpx (the real simulated
 agencies' side is in tests/unit/test_agency_*actions*.py and tests/integration)."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,7 @@ from tests.support.afterlife import (
 )
 from tests.support.factories import Declarations
 from tests.support.receipts import TAX, clear_everything, receipt, send
-from tests.support.service import settle
+from tests.support.service import RECEIVER_HOST, settle
 
 SHOES = demo.PRODUCTS[4]  # 899.00 a pair
 TOOTHPASTE = demo.PRODUCTS[1]  # 39.90
@@ -413,3 +414,61 @@ def test_only_the_platform_or_ecommerce_company_acts(
     platform = {"Authorization": f"Bearer {keys[body['order']['ebpCode']]}"}
     answer = filed_client.post(url, json={"reason": "mine"}, headers=platform)
     assert answer.status_code == 200, answer.text
+
+
+def test_each_change_is_told_to_the_parties_webhooks(
+    filed_client: TestClient, declarations: Declarations, agencies: ActionAgencies
+) -> None:
+    hook = filed_client.post(
+        "/v1/webhooks",
+        json={
+            "url": f"http://{RECEIVER_HOST}:9/hook",
+            "events": ["declaration.changed", "declaration.status_changed"],
+        },
+    )
+    assert hook.status_code == 201, hook.text
+    body = declarations.valid()
+    declaration_id = declare(filed_client, body)
+    amended = filed_client.put(
+        f"/v1/declarations/{declaration_id}", json=body, headers={"If-Match": '"1"'}
+    )
+    assert amended.status_code == 200, amended.text
+    settle(filed_client)
+    clear_everything(filed_client, declaration_id)
+    # Receipts now name the version they decide; these were about the first.
+    assert detail(filed_client, declaration_id)["status"] == "accepted"
+    for agency, final, extra in (
+        ("customs", "released", {}),
+        ("inspection", "passed", {}),
+        ("tax", "assessed", {"tax": TAX}),
+        ("forex", "recorded", {}),
+    ):
+        send(filed_client, agency, receipt(declaration_id, agency, final, 9, version=2, **extra))
+    assert detail(filed_client, declaration_id)["status"] == "cleared"
+    filed_client.post(
+        f"/v1/declarations/{declaration_id}/returns",
+        json={"logisticsNo": "RT9", "items": [{"gnum": 1, "qty": "1"}], "reason": "broken"},
+    )
+    dispatch(filed_client, agencies)
+
+    with engine_of(filed_client).connect() as connection:
+        rows = connection.execute(
+            text("SELECT type, payload FROM webhook_events ORDER BY id")
+        ).all()
+    events = [
+        (kind, (json.loads(payload) if isinstance(payload, str) else payload)["data"])
+        for kind, payload in rows
+    ]
+    changes = [
+        (data["change"], data["state"], data["version"])
+        for kind, data in events
+        if kind == "declaration.changed"
+    ]
+    assert changes == [
+        ("amendment", "amended", 2),
+        ("return", "awaiting_customs", 2),
+        ("return", "awaiting_agencies", 2),
+        ("return", "completed", 2),
+    ]
+    moves = [data["status"] for kind, data in events if kind == "declaration.status_changed"]
+    assert moves[-1] in ("returned", "partially_returned")

@@ -59,6 +59,13 @@ class ActionAgencies:
 
     def handler(self, agency: str) -> Callable[[httpx.Request], httpx.Response]:
         def answer(request: httpx.Request) -> httpx.Response:
+            if request.url.path == "/filings":
+                filings = json.loads(request.content)["filings"]
+                numbers = [
+                    {"customsCode": f["customsCode"], "registrationNo": f"{agency}{i}"}
+                    for i, f in enumerate(filings)
+                ]
+                return httpx.Response(200, json={"registrations": numbers})
             if request.url.path == "/declarations":
                 ids = [d["declarationId"] for d in json.loads(request.content)["declarations"]]
                 results = [{"declarationId": i, "accepted": True} for i in ids]
