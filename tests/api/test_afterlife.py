@@ -472,3 +472,30 @@ def test_each_change_is_told_to_the_parties_webhooks(
     ]
     moves = [data["status"] for kind, data in events if kind == "declaration.status_changed"]
     assert moves[-1] in ("returned", "partially_returned")
+
+
+def test_a_party_amends_its_own_document_with_apptype_2(
+    filed_client: TestClient, declarations: Declarations
+) -> None:
+    body = declarations.valid()
+    declaration_id = declare(filed_client, body)
+    keys = filed_client.app.state.enterprise_keys  # type: ignore[attr-defined]
+    payer = {"Authorization": f"Bearer {keys[body['payment']['payCode']]}"}
+    corrected = body["payment"] | {"appType": "2", "note": "the payment record corrected"}
+
+    answer = filed_client.post("/v1/payments", json=corrected, headers=payer)
+    assert answer.status_code == 202, answer.text
+    assert answer.json()["declaration"]["id"] == declaration_id
+    shown = detail(filed_client, declaration_id)
+    assert shown["version"] == 2
+    assert shown["documents"]["payment"]["note"] == "the payment record corrected"
+    # The same change again changes nothing.
+    again = filed_client.post("/v1/payments", json=corrected, headers=payer)
+    assert again.status_code == 200, again.text
+    assert detail(filed_client, declaration_id)["version"] == 2
+    # A change the rules refuse leaves the declaration as it was.
+    wrong = corrected | {"amountPaid": "1.00"}
+    refused = filed_client.post("/v1/payments", json=wrong, headers=payer)
+    assert refused.status_code == 422
+    assert "paid_amount_mismatch" in {v["code"] for v in refused.json()["violations"]}
+    assert detail(filed_client, declaration_id)["version"] == 2

@@ -163,11 +163,17 @@ def test_a_change_replaces_the_waiting_document_and_a_new_one_conflicts(
     assert done["declaration"]["outcome"] == "accepted"
     detail = filed_client.get(f"/v1/declarations/{done['declaration']['id']}").json()
     assert detail["documents"]["logistics"]["weight"] == "9.5"
-    # Declared: no more changes.
+    # Declared: a change amends the declaration (a new version), it makes no other.
     late = post(filed_client, "order", declaration, buyerRegNo="other", appType="2")
-    assert late.status_code == 409
-    assert late.json()["code"] == "duplicate_order"
+    assert late.status_code == 202, late.text
+    assert late.json()["declaration"]["id"] == done["declaration"]["id"]
     assert len(declarations_of(filed_client, order_no)) == 1
+    detail = filed_client.get(f"/v1/declarations/{done['declaration']['id']}").json()
+    assert (detail["version"], detail["documents"]["order"]["buyerRegNo"]) == (2, "other")
+    # Sent again as a new document (appType 1): the order is declared already.
+    again = post(filed_client, "order", declaration, buyerRegNo="third")
+    assert again.status_code == 409
+    assert again.json()["code"] == "duplicate_order"
 
 
 def test_documents_that_disagree_are_refused_with_every_violation_and_can_be_corrected(
