@@ -35,6 +35,7 @@ from app.domain.violations import RuleViolation
 from app.errors import DomainError
 from app.intake.documents import receive_document
 from app.routers.deps import AUTH_PROBLEMS, PROBLEM, EngineDep, SettingsDep, current_time
+from app.schemas.declaration import DeclarationSet
 from app.schemas.documents import DOCUMENT_MODELS
 from app.schemas.parsing import XML_ONLY, body_format, violations_from
 from app.store import afterlife, certificates, declarations, party_documents
@@ -379,6 +380,36 @@ async def _inventory(
             preNo=pre_no(""),
             **keys,
         )
+    if inventory.get("appType") == "2":
+        # An amended inventory: its lines' HS codes replace those declared.
+        declared_order = declared.documents.get("order") or {}
+        corrected = {
+            k: v for k, v in with_hs_codes(declared_order, inventory).items() if k != "appType"
+        }
+        if corrected != declared_order:
+            try:
+                ds = DeclarationSet.model_validate(dict(declared.documents) | {"order": corrected})
+                amended = await asyncio.to_thread(
+                    afterlife.amend,
+                    engine,
+                    declared.id,
+                    ds,
+                    if_match=declared.version,
+                    actor=actor,
+                    party=None,
+                    key_ttl=timedelta(hours=settings.idempotency_ttl_hours),
+                    now=await current_time(request),
+                )
+            except ValidationError as error:
+                found = violations_from(error.errors(include_url=False))
+                return Outcome.refused(refused, found, preNo=pre_no(declared.id), **keys)
+            except DomainError as error:
+                found = getattr(error, "violations", None) or []
+                if found and isinstance(found[0], RuleViolation):
+                    return Outcome.refused(refused, found, preNo=pre_no(declared.id), **keys)
+                reason = Reason(error.code, error.detail_zh, error.detail)
+                return Outcome(refused, (reason,), preNo=pre_no(declared.id), **keys)
+            declared = amended.declaration
     mismatched = _disagreements(declared, inventory)
     if mismatched:
         return Outcome.refused(refused, mismatched, preNo=pre_no(declared.id), **keys)

@@ -9,7 +9,14 @@ from fastapi.testclient import TestClient
 from app import demo
 from app.ceb import messages, signing
 from app.ceb.inventory import pre_no
-from tests.api.test_ceb_messages import XML, key, register_certificate, returns
+from tests.api.test_ceb_messages import (
+    XML,
+    inventory_message,
+    inventory_of,
+    key,
+    register_certificate,
+    returns,
+)
 from tests.support.certificates import rsa_identity
 from tests.support.factories import Declarations
 from tests.support.receipts import clear_everything
@@ -128,3 +135,24 @@ def test_only_the_platform_or_ecommerce_company_sends_them(
     assert refused["returnStatus"] == "-623001"
     assert refused["returnInfo"].startswith("not_a_party")
     assert filed_client.get(f"/v1/declarations/{declaration_id}").json()["status"] == "accepted"
+
+
+def test_an_amended_ceb621_corrects_the_hs_codes(
+    filed_client: TestClient, declarations: Declarations
+) -> None:
+    ecommerce = demo.DEMO_PARTIES.ecommerce.customs_code
+    owner = register_certificate(filed_client, ecommerce)
+    body = declarations.valid(lines=[(SHOES, 1)])
+    declaration_id = declared(filed_client, body)
+    inventory = inventory_of(body)
+    inventory["items"][0]["gcode"] = "6403991000"  # another heading of leather footwear
+    inventory["appType"] = "2"
+    [taken] = returns(post(filed_client, inventory_message(inventory, owner), ecommerce))
+    assert taken["returnStatus"] == "2", taken["returnInfo"]
+    shown = filed_client.get(f"/v1/declarations/{declaration_id}").json()
+    assert shown["version"] == 2
+    assert shown["documents"]["order"]["items"][0]["gcode"] == "6403991000"
+    # The same inventory again: nothing more to change.
+    [again] = returns(post(filed_client, inventory_message(inventory, owner), ecommerce))
+    assert again["returnStatus"] == "2", again["returnInfo"]
+    assert filed_client.get(f"/v1/declarations/{declaration_id}").json()["version"] == 2
