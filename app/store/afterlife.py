@@ -759,6 +759,9 @@ def _complete(session: Session, d: Declaration, action: DeclarationAction, now: 
     action.completed_at = now
     refund = action.refund_total
     if action.kind == ActionKind.CANCELLATION.value:
+        if not _quota_counts(d):
+            # An agency refused the declaration meanwhile: its charge went back then.
+            action.quota_given_back = 0
         _give_back(connection, d.buyer_id_number, d.quota_year, action.quota_given_back, now)
         _set_status(d, ClearanceStatus.CANCELLED, now)
         kind, note = "declaration.cancelled", f"Cancelled after release: {action.reason}"

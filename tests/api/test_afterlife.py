@@ -499,3 +499,26 @@ def test_a_party_amends_its_own_document_with_apptype_2(
     assert refused.status_code == 422
     assert "paid_amount_mismatch" in {v["code"] for v in refused.json()["violations"]}
     assert detail(filed_client, declaration_id)["version"] == 2
+
+
+def test_a_refusal_crossing_a_cancellation_gives_the_quota_back_once(
+    filed_client: TestClient, declarations: Declarations, agencies: ActionAgencies
+) -> None:
+    buyer = declarations.buyer()
+    declaration_id = declare(filed_client, declarations.valid(buyer=buyer, lines=[(SHOES, 1)]))
+    settle(filed_client)
+    send(filed_client, "customs", receipt(declaration_id, "customs", "released", 2))
+    answer = filed_client.post(
+        f"/v1/declarations/{declaration_id}/cancellation", json={"reason": "voided"}
+    )
+    assert answer.status_code == 202, answer.text
+    # Forex refuses the declaration before customs answers the cancellation.
+    send(filed_client, "forex", receipt(declaration_id, "forex", "rejected", 2))
+    engine = engine_of(filed_client)
+    assert quota_used(engine, buyer.id_number) == 0
+    dispatch(filed_client, agencies)
+    shown = detail(filed_client, declaration_id)
+    assert shown["status"] == "cancelled"
+    assert shown["cancellations"][0]["quotaGivenBack"] == "0"
+    assert quota_used(engine, buyer.id_number) == 0
+    assert_trail_holds(engine)
