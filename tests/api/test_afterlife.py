@@ -367,6 +367,11 @@ def test_returns_in_parts_add_up_to_everything(
     # Everything back: the whole charge, freight included.
     assert quota_used(engine, buyer.id_number) == 0
     assert_trail_holds(engine)
+    figures = filed_client.get("/v1/regulator/stats").json()["afterRelease"]
+    assert (figures["returns"], figures["cancellations"], figures["refused"]) == (2, 0, 0)
+    assert Decimal(figures["quotaGivenBack"]) == total
+    # The stand-in refunds a tenth of the lines' value: 89.90, then 89.90 + 11.97.
+    assert Decimal(figures["refundTotal"]) == Decimal("191.77")
     nothing_left = filed_client.post(
         url,
         json={"logisticsNo": "RT0003", "items": [{"gnum": 2, "qty": "1"}], "reason": "again"},
