@@ -432,8 +432,20 @@ def window_identity(settings: IdentitySettings) -> SigningIdentity:
     and kept in one file beside the database."""
     key_file, certificate_file = settings.ceb_signing_key_file, settings.ceb_certificate_file
     if key_file is not None and certificate_file is not None:
-        return _identity_from_files(key_file.resolve(), certificate_file.resolve())
-    return development_identity(settings.ceb_development_identity_file().resolve())
+        return _identity_at(key_file, certificate_file)
+    return _development_identity_at(settings.ceb_development_identity_file())
+
+
+# By the paths as configured, so that a receipt signed per message does not resolve
+# them again (a system call per component); resolved once, on the first use.
+@lru_cache(maxsize=8)
+def _identity_at(key_file: Path, certificate_file: Path) -> SigningIdentity:
+    return _identity_from_files(key_file.resolve(), certificate_file.resolve())
+
+
+@lru_cache(maxsize=8)
+def _development_identity_at(path: Path) -> SigningIdentity:
+    return development_identity(path.resolve())
 
 
 @lru_cache(maxsize=8)

@@ -189,10 +189,15 @@ def schema(xsd_dir: Path | None = None) -> Any:
     """The import schema (``lxml.etree.XMLSchema``), loaded once per thread and
     directory: a validator keeps the errors of its last run, so threads do not share
     one. Its xmldsig import resolves to the file beside it; nothing is fetched."""
-    directory = (xsd_dir or DEFAULT_XSD_DIR).resolve()
+    given = xsd_dir or DEFAULT_XSD_DIR
     cache: dict[Path, Any] = getattr(_schemas, "by_dir", None) or {}
     _schemas.by_dir = cache
-    found = cache.get(directory)
+    # Looked up as given first: resolving the path is a system call per component, on
+    # every message.
+    found = cache.get(given)
+    if found is None:
+        directory = given.resolve()
+        found = cache.get(directory)
     if found is None:
         path = directory / IMPORT_XSD
         if not path.is_file():
@@ -202,6 +207,7 @@ def schema(xsd_dir: Path | None = None) -> Any:
             )
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         found = cache[directory] = etree.XMLSchema(etree.parse(str(path), parser))
+    cache[given] = found
     return found
 
 

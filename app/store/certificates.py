@@ -7,7 +7,7 @@ same transaction, as is each change of whether unsigned messages are accepted.""
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
@@ -193,10 +193,23 @@ def filed_sender(engine: Engine, customs_code: str, *, signed: bool) -> SenderSi
     """What checking a message from ``customs_code`` needs, in one read: None when no
     enterprise is filed so; the certificates only for a ``signed`` message."""
     with read_session(engine) as session:
-        if not session.scalar(
-            select(Enterprise.id).where(col(Enterprise.customs_code) == customs_code)
-        ):
+        found = session.execute(_FILED_SENDER, {"code": customs_code}).first()
+        if found is None:
             return None
+        unsigned_accepted = UNSIGNED_ACCEPTED_BY_DEFAULT if found[0] is None else bool(found[0])
         if not signed:
-            return SenderSignatures(_unsigned_accepted(session, customs_code), [])
+            return SenderSignatures(unsigned_accepted, [])
         return sender_signatures_in(session, customs_code)
+
+
+# The filing and its signature policy in one statement: every CEB message asks.
+_FILED_SENDER = (
+    select(col(SignaturePolicy.unsigned_accepted))
+    .select_from(Enterprise)
+    .join(
+        SignaturePolicy,
+        col(SignaturePolicy.customs_code) == col(Enterprise.customs_code),
+        isouter=True,
+    )
+    .where(col(Enterprise.customs_code) == bindparam("code"))
+)
