@@ -298,7 +298,7 @@ class Rule:
     route's own; this says which kinds of caller get that far."""
 
     kinds: frozenset[PrincipalKind]
-    # For regulators: which ones (None: all five).
+    # For regulators: which ones (None: all of them).
     regulators: frozenset[RegulatorAgency] | None = None
     # Anyone, without a key, when SW_OPEN_FILING is on (development only).
     open_filing: bool = False
@@ -342,12 +342,23 @@ class Access:
             who = principal.key_id
         await state.rate_limits.hit(self.rule.cost, who)
         if principal is not ANONYMOUS and not self.rule.admits(principal):
+            kind = _KIND_NAMES[principal.kind]
             raise Forbidden(
-                f"A {principal.kind.value} key may not call {request.method} {request.url.path}.",
-                f"{principal.kind.value} 类密钥无权调用该接口。",
+                f"{kind[0]} key may not call {request.method} {request.url.path}.",
+                f"{kind[1]}密钥无权调用该接口。",
             )
         request.state.principal = principal
         return principal
+
+
+# How a refusal names the caller's kind of key, in English (with its article) and Chinese.
+_KIND_NAMES: dict[PrincipalKind, tuple[str, str]] = {
+    PrincipalKind.ADMIN: ("An admin", "管理员"),
+    PrincipalKind.REGULATOR: ("A regulator", "监管部门"),
+    PrincipalKind.ENTERPRISE: ("An enterprise", "企业"),
+    PrincipalKind.AGENCY: ("An agency", "主管部门"),
+    PrincipalKind.ANONYMOUS: ("A caller without a", "无"),
+}
 
 
 def client_address(request: Request) -> str:

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import secrets
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from app.ceb.xml import XmlProblem
+    from app.submit import Summary
 
 cli = typer.Typer(help="Single Window: cross-border e-commerce declarations.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -184,6 +186,11 @@ def serve(
         )
 
     with contextlib.ExitStack() as running:
+        from app.observability.metrics import shared_directory
+
+        # Every process (API workers, the callback process, dispatch workers) counts in
+        # one directory, so that a scrape of any API process shows the whole service.
+        running.enter_context(shared_directory())
         if settings.dispatcher_enabled and dispatch_workers:
             running.enter_context(DispatchWorkers(dispatch_workers))
             # The API processes uvicorn starts read it from the environment.
@@ -397,6 +404,9 @@ async def run_worker(settings: Settings) -> None:
 
     tune_gc()
     engine = make_engine(settings.database_url, background_checkpoints=True)
+    from app.observability.metrics import observe_pool
+
+    observe_pool(engine)
     dispatcher, clients = build_dispatcher(engine, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -544,12 +554,163 @@ def demo(
     console.print(codes)
 
 
+ServiceUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--url", help="The service (default: SW_HOST and SW_PORT, where `serve` listens)."
+    ),
+]
+ApiKey = Annotated[
+    str | None,
+    typer.Option(
+        "--key",
+        envvar="SW_API_KEY",
+        show_envvar=True,
+        help="Your API key (default: SW_API_KEY, else the admin key as `demo` finds it).",
+    ),
+]
+
+
+def service_client(url: str | None, key: str | None) -> httpx.Client:
+    """A client of the service at ``url`` (or where `serve` listens) with ``key``."""
+    settings = get_settings()
+    key = key or os.environ.get("SW_BOOTSTRAP_ADMIN_KEY")
+    if not key and DEV_ADMIN_KEY_FILE.exists():
+        key = DEV_ADMIN_KEY_FILE.read_text().strip()
+    if not key:
+        raise typer.BadParameter("no API key: pass --key or set SW_API_KEY", param_hint="--key")
+    return httpx.Client(
+        base_url=url or local_url(settings.host, settings.port),
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=httpx.Timeout(120, connect=10),
+    )
+
+
+@cli.command()
+def submit(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="Declaration sets: NDJSON (one a line) or CSV (`.csv`, the flat layout of "
+            "examples/submit.md).",
+        ),
+    ],
+    url: ServiceUrl = None,
+    key: ApiKey = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=100, help="Declarations per call of the batch endpoint.")
+    ] = 100,
+) -> None:
+    """Declare a file of orders through the batch endpoint. Safe to run again after an
+    interruption: nothing is declared twice, and what was declared before is reported as
+    already declared. Refused records go to FILE.refused.ndjson with their violations, to
+    be fixed and sent again. Exit status 1 when a record was refused or the run stopped."""
+    from app import submit as upload
+
+    try:
+        records = upload.read_records(file)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise typer.BadParameter(str(error), param_hint="FILE") from None
+    summary = upload.Summary()
+    stopped: str | None = None
+    with service_client(url, key) as client:
+        submitter = upload.Submitter(client, batch_size)
+        try:
+            if sys.stderr.isatty():
+                with Progress(console=Console(stderr=True)) as bar:
+                    task = bar.add_task("declaring", total=len(records))
+
+                    def advance(results: list[upload.RecordResult]) -> None:
+                        summary.add(results)
+                        bar.update(task, completed=summary.done)
+
+                    submitter.submit(records, advance)
+            else:
+                plain = upload.PlainProgress(len(records))
+
+                def report(results: list[upload.RecordResult]) -> None:
+                    summary.add(results)
+                    plain.update(summary)
+
+                submitter.submit(records, report)
+                plain.update(summary, final=True)
+        except upload.SubmitStopped as error:
+            stopped = str(error)
+        except KeyboardInterrupt:
+            stopped = "interrupted"
+    _print_submitted(summary, len(records), file)
+    if stopped:
+        fail(
+            f"{stopped}. {summary.done} of {len(records)} records answered; run the same "
+            "command again to go on: nothing is declared twice"
+        )
+    if summary.refused:
+        raise typer.Exit(1)
+
+
+def _print_submitted(summary: "Summary", total: int, file: Path) -> None:
+    from app import submit as upload
+
+    table = Table(title=f"{summary.done} of {total} records")
+    table.add_column("outcome")
+    table.add_column("count", justify="right")
+    table.add_row("[green]accepted[/green]", str(summary.accepted))
+    table.add_row("[cyan]already declared[/cyan]", str(summary.already_declared))
+    table.add_row("[red]refused[/red]", str(len(summary.refused)))
+    console.print(table)
+    refused_file = upload.refused_path(file)
+    if not summary.refused:
+        refused_file.unlink(missing_ok=True)  # what an earlier run refused is now declared
+        return
+    codes = Table(title="refused, by rule code")
+    codes.add_column("code")
+    codes.add_column("records", justify="right")
+    for code, n in sorted(summary.by_code.items(), key=lambda kv: (-kv[1], kv[0])):
+        codes.add_row(code, str(n))
+    console.print(codes)
+    upload.write_refused(refused_file, summary.refused)
+    typer.echo(f"refused records, with their violations: {refused_file}")
+
+
+@cli.command()
+def status(
+    order_or_id: Annotated[
+        str, typer.Argument(metavar="ORDER_OR_ID", help="An order number or a declaration id.")
+    ],
+    url: ServiceUrl = None,
+    key: ApiKey = None,
+    ebp_code: Annotated[
+        str | None, typer.Option(help="The platform, when several declared that order number.")
+    ] = None,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Follow each change until the status is final.")
+    ] = False,
+    interval: Annotated[float, typer.Option(min=0.05, help="Seconds between looks.")] = 2.0,
+) -> None:
+    """Show a declaration's status and its history; --watch follows it live."""
+    from app import submit as upload
+
+    with service_client(url, key) as client:
+        try:
+            declaration_id = upload.find_declaration(client, order_or_id, ebp_code)
+            say = functools.partial(console.print, markup=False, highlight=False, soft_wrap=True)
+            say(f"declaration {declaration_id}")
+            upload.follow(client, declaration_id, say, watch=watch, interval=interval)
+        except (upload.NotFoundError, upload.SubmitStopped) as error:
+            fail(str(error))
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+
+
 @keys_cli.command("create")
 def keys_create(
     admin: Annotated[bool, typer.Option("--admin", help="An admin's key.")] = False,
     regulator: Annotated[
         str | None,
-        typer.Option(help="A regulator's key: customs, inspection, tax, forex, commerce."),
+        typer.Option(help="A regulator's key: customs, inspection, tax, forex, commerce, market."),
     ] = None,
     enterprise: Annotated[
         str | None, typer.Option(help="An enterprise's key: its customs code.")

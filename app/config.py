@@ -25,6 +25,18 @@ class Settings(BaseSettings):
     # this port, so that they never wait behind intake; 0: the main port answers them.
     callback_port: int = Field(default=8001, ge=0, le=65535)
     log_level: str = "info"
+    # Log lines as JSON objects (app.observability.logs) or text; default: text in
+    # development, JSON in production.
+    log_format: Literal["text", "json"] | None = None
+
+    # /metrics (Prometheus) needs an admin's or a regulator's key, unless public (for a
+    # Prometheus on a network nobody else reaches). With a port, an API process also
+    # serves it there without a key, on metrics_host (default: SW_HOST). 0: no such port.
+    metrics_public: bool = False
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    metrics_host: str | None = None
+    # How long the figures read from the database for a scrape are reused.
+    metrics_cache_seconds: float = Field(default=5, ge=0)
 
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
     # Single declarations waiting to be decided beyond which intake answers 503
@@ -157,6 +169,9 @@ class Settings(BaseSettings):
     # What the audit trail's checkpoints (signed heads that regulators keep) are signed
     # with, HMAC-SHA256; development value by default, refused in production.
     audit_signing_key: str = Field(default="dev-audit-signing-key", min_length=16)
+    # What the console's session cookies are sealed with; none: a key derived from the
+    # audit signing key (then rotating that one signs everyone out of the console).
+    console_secret: str | None = Field(default=None, min_length=32)
     # How often a checkpoint of the trail's head is taken (when the head has moved).
     audit_checkpoint_seconds: float = Field(default=60, gt=0)
 
@@ -182,6 +197,8 @@ class Settings(BaseSettings):
             problems.append("SW_OPEN_FILING is on")
         if self.audit_signing_key.startswith("dev-") or len(self.audit_signing_key) < 32:
             problems.append("SW_AUDIT_SIGNING_KEY is the development key or under 32 characters")
+        if self.console_secret is not None and self.console_secret.startswith("dev-"):
+            problems.append("SW_CONSOLE_SECRET is a development secret")
         weakness = admin_key_weakness(key) if key is not None else None
         if weakness is not None:
             problems.append(f"SW_BOOTSTRAP_ADMIN_KEY {weakness}")
@@ -202,6 +219,11 @@ class Settings(BaseSettings):
                 "refusing to start in production:" + "".join(f"\n- {p}" for p in problems)
             )
         return self
+
+    def logs_as_json(self) -> bool:
+        if self.log_format is None:
+            return self.environment == "production"
+        return self.log_format == "json"
 
     def agency_url(self, agency: str) -> str:
         url: str = getattr(self, f"{agency}_url")

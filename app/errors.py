@@ -5,6 +5,14 @@ from typing import Any
 
 from app.domain.violations import RuleViolation
 
+# Where a problem's ``type`` points: a page of the service's own about the code
+# (app.routers.problems), which resolves without internet.
+PROBLEM_TYPE_PREFIX = "/problems/"
+
+
+def problem_type(code: str) -> str:
+    return f"{PROBLEM_TYPE_PREFIX}{code}"
+
 
 class DomainError(Exception):
     """An error the caller can act on. ``code`` is stable; the texts are for people."""
@@ -23,7 +31,7 @@ class DomainError(Exception):
 
     def problem(self) -> dict[str, Any]:
         standard = {
-            "type": f"https://singlewindow.example/problems/{self.code.replace('_', '-')}",
+            "type": problem_type(self.code),
             "title": self.title,
             "titleZh": self.title_zh,
             "status": self.status,

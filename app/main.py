@@ -14,22 +14,29 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic.json_schema import models_json_schema
 from sqlalchemy import Engine
 
+from app import console, docs_ui
 from app.agencies.wire import ReceiptBatch
 from app.auth import Authenticator, RateLimits, Rule, rule_of
 from app.config import Settings, get_settings
 from app.dispatch.dispatcher import build_dispatcher
-from app.intake.pipeline import IntakePipeline
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware, RequestIdFilter
+from app.observability import service as observability
+from app.observability.intake import CountedIntake
+from app.observability.logs import JsonFormatter
+from app.openapi_document import document
 from app.problems import PROBLEM_JSON, install_problem_handlers
 from app.routers import (
     ceb,
     certificates,
+    complaints,
+    credit,
     declarations,
     documents,
     enterprises,
     health,
     intake,
     keys,
+    problems,
     receipts,
     regulator,
     webhooks,
@@ -43,6 +50,14 @@ from app.schemas.enterprise import EnterpriseCreate
 from app.schemas.keys import ApiKeyCreate
 from app.schemas.regulator import CreditGradeChange, FilingStatusChange
 from app.schemas.responses import DeclarationBatchRequest
+from app.schemas.trust import (
+    MAX_COMPLAINT_BODY_BYTES,
+    ComplaintCreate,
+    ComplaintDecision,
+    ListingCreate,
+    ListingLift,
+    TakedownAcknowledgement,
+)
 from app.schemas.webhook import WebhookCreate
 from app.store.db import Checkpointer, make_engine
 from app.store.group_commit import ReceiptCommitter
@@ -74,6 +89,11 @@ _PARSED_BODIES = (
     SignaturePolicyChange,
     CancellationRequest,
     ReturnRequest,
+    ListingCreate,
+    ListingLift,
+    ComplaintCreate,
+    ComplaintDecision,
+    TakedownAcknowledgement,
 )
 
 
@@ -87,14 +107,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url, background_checkpoints=True)
         app.state.engine = engine
         app.state.authenticator = Authenticator(engine, settings)
-        app.state.intake = IntakePipeline(
+        app.state.intake = CountedIntake(
             engine,
             key_ttl=timedelta(hours=settings.idempotency_ttl_hours),
             max_waiting=settings.intake_queue_limit,
         )
         app.state.intake.prepare()
         app.state.receipt_committer = ReceiptCommitter(engine)
-        with Checkpointer(engine):
+        with Checkpointer(engine), observability.observed(app, engine, settings):
             async with running_dispatcher(engine, settings):
                 try:
                     yield
@@ -109,6 +129,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         separate_input_output_schemas=False,
+        # Served by app.docs_ui from the package's own files (FastAPI's load a CDN's).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.rate_limits = RateLimits(settings)
@@ -123,14 +146,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(keys.router)
     app.include_router(certificates.router)
     app.include_router(regulator.router)
+    app.include_router(credit.router)
+    app.include_router(complaints.router)
     app.include_router(health.router)
+    app.include_router(problems.router)
+    app.include_router(console.router)
+    docs_ui.install(app)
+    request_metrics = observability.install(app, settings)
     refuse_routes_without_rules(app)
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
-        larger={"/v1/declarations/batch": settings.max_batch_body_bytes},
+        larger={
+            "/v1/declarations/batch": settings.max_batch_body_bytes,
+            # Evidence: up to five files of 2 MiB, in base64.
+            "/v1/complaints": MAX_COMPLAINT_BODY_BYTES,
+        },
     )
-    app.add_middleware(RequestContextMiddleware, recycle_every=settings.connection_recycle_every)
+    app.add_middleware(
+        RequestContextMiddleware,
+        recycle_every=settings.connection_recycle_every,
+        observe=request_metrics.observe,
+    )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -186,11 +223,12 @@ async def running_dispatcher(engine: Engine, settings: Settings) -> AsyncIterato
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
+    routes = [*app.routes, *intake.documentation()]
     spec = get_openapi(
         title=app.title,
         version=app.version,
         description=app.description,
-        routes=[*app.routes, *intake.documentation()],
+        routes=routes,
     )
     _, parsed = models_json_schema(
         [(model, "validation") for model in _PARSED_BODIES],
@@ -200,6 +238,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     for name, schema in parsed.get("$defs", {}).items():
         schemas.setdefault(name, schema)
     _errors_as_problems(spec)
+    document(spec, routes, {(m, r.path): r.rule for r in api_routes(app) for m in r.methods})
     return spec
 
 
@@ -233,13 +272,24 @@ def serve_app() -> FastAPI:
     return create_app(settings)
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, as_json: bool | None = None) -> None:
+    """The service's log: text, or a JSON object per line (``SW_LOG_FORMAT``; by default
+    from the settings). As JSON, the server's own lines (uvicorn's) are JSON too."""
+    if as_json is None:
+        as_json = get_settings().logs_as_json()
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+        JsonFormatter()
+        if as_json
+        else logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
     )
     root = logging.getLogger("app")
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     root.propagate = False
+    if as_json:
+        for name in ("uvicorn", "uvicorn.error"):
+            server = logging.getLogger(name)
+            server.handlers[:] = [handler]
+            server.propagate = False

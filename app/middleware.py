@@ -4,6 +4,7 @@ import logging
 import random
 import re
 import time
+from collections.abc import Callable
 
 import uuid_utils
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -38,9 +39,16 @@ class RequestContextMiddleware:
     then, as web servers do after a number of requests, lets connections move to the
     process with time to spare. 0: never."""
 
-    def __init__(self, app: ASGIApp, recycle_every: int = 0) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        recycle_every: int = 0,
+        observe: Callable[[Scope, int, float], None] | None = None,
+    ) -> None:
         self.app = app
         self.recycle = 1 / recycle_every if recycle_every else 0.0
+        # Each request's time, as metrics count it (app.observability.metrics).
+        self.observe = observe
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -68,13 +76,12 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            seconds = time.perf_counter() - started
             access_log.info(
-                "%s %s %d %.1fms",
-                scope["method"],
-                scope["path"],
-                status,
-                (time.perf_counter() - started) * 1000,
+                "%s %s %d %.1fms", scope["method"], scope["path"], status, seconds * 1000
             )
+            if self.observe is not None:
+                self.observe(scope, status, seconds)
             reset_request_id(token)
 
 

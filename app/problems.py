@@ -30,7 +30,9 @@ def problem_response(error: DomainError) -> ProblemResponse:
     return ProblemResponse(body, status_code=error.status, headers=error.headers or None)
 
 
-_HTTP_CODES: dict[int, tuple[str, str, str]] = {
+# Errors of the HTTP layer itself, by status: their code and titles (their pages too:
+# app.routers.problems).
+HTTP_PROBLEMS: dict[int, tuple[str, str, str]] = {
     404: ("not_found", "Not found", "未找到"),
     405: ("method_not_allowed", "Method not allowed", "不支持该请求方法"),
     406: ("not_acceptable", "Not acceptable", "无法提供所要求的格式"),
@@ -86,7 +88,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             error: DomainError = NotFound("No such resource.", "资源不存在。")
         else:
-            code, title, title_zh = _HTTP_CODES.get(
+            code, title, title_zh = HTTP_PROBLEMS.get(
                 exc.status_code, ("http_error", "HTTP error", "HTTP 错误")
             )
             error = HttpError(exc.status_code, code, title, title_zh, str(exc.detail))

@@ -32,6 +32,7 @@ from app.agencies.wire import (
     DeclarationMessage,
     FilingBatch,
     FilingBatchResult,
+    FilingMessage,
     FilingRegistration,
     ItemResult,
     Reason,
@@ -56,6 +57,7 @@ from mock_agencies.store import (
 
 # How long after the final receipt the held-back intermediate ones go out.
 HELD_BACK_SECONDS = 0.001
+ECOMMERCE = "ecommerce"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +75,12 @@ class AgencyRules:
         documents: DeclarationDocuments,
         tx: StoreTransaction,
         year: int,
+        now: float,
     ) -> Decision:
         declaration_id = message.declarationId
         match self.agency:
             case AgencyName.CUSTOMS:
+                seller = tx.filing(documents.order.ebcCode)
                 return customs.decide(
                     declaration_id,
                     documents,
@@ -85,6 +89,7 @@ class AgencyRules:
                         documents.order.buyerIdNumber, year, excluding=declaration_id
                     ),
                     positive_list=self.positive_list,
+                    listed=seller is not None and seller.listed_at(now),
                 )
             case AgencyName.INSPECTION:
                 return inspection.decide(
@@ -176,21 +181,49 @@ class DeclarationIntake:
 
     def register(self, batch: FilingBatch, key: str | None) -> FilingBatchResult:
         prefix = REGISTRATION_PREFIX[self.rules.agency]
+        now = self.clock()
         with self.store.transaction() as tx:
             earlier = self._replay(tx, "filings", key, batch)
             if earlier is not None:
                 return FilingBatchResult.model_validate_json(earlier)
-            result = FilingBatchResult(
-                registrations=[
+            registrations = []
+            for filing in batch.filings:
+                before = tx.filing(filing.customsCode)
+                registrations.append(
                     FilingRegistration(
                         customsCode=filing.customsCode, registrationNo=tx.register(filing, prefix)
                     )
-                    for filing in batch.filings
-                ]
-            )
+                )
+                newly_listed = filing.listed and (before is None or not before.listed_at(now))
+                if newly_listed and self.rules.agency is AgencyName.CUSTOMS:
+                    self._inspect_in_flight(tx, filing, now)
+            result = FilingBatchResult(registrations=registrations)
             if key is not None:
                 tx.remember("filings", key, _fingerprint(batch), result.model_dump_json())
         return result
+
+    def _inspect_in_flight(self, tx: StoreTransaction, filing: FilingMessage, now: float) -> None:
+        """An e-commerce company just put on the negative list: each of its declarations
+        released but not yet told to the single window is inspected instead (事中全面查验),
+        the receipts still to be sent superseded, an inspection and then the final
+        decision scheduled after the ones already stored."""
+        if ECOMMERCE not in filing.roles:
+            return
+        faults = self.panel.current
+        for declaration_id, version in tx.in_flight(filing.customsCode):
+            decision = customs.fully_inspected(declaration_id)
+            tx.supersede(declaration_id)
+            receipts = schedule(
+                self.rules.agency,
+                declaration_id,
+                decision,
+                now,
+                faults,
+                version=version,
+                first_sequence=tx.last_sequence(declaration_id),
+            )
+            # The acknowledgement went out long ago: the inspection comes next.
+            tx.redecide(declaration_id, decision.final, receipts[1:])
 
     def take(self, batch: DeclarationBatch, key: str | None) -> DeclarationBatchResult:
         with self.store.transaction() as tx:
@@ -233,7 +266,7 @@ class DeclarationIntake:
                     ItemResult(declarationId=declaration_id, accepted=False, error=str(error))
                 )
                 continue
-            decision = self.rules.decide(message, documents, tx, year)
+            decision = self.rules.decide(message, documents, tx, year, now)
             record = DeclarationRecord(
                 declaration_id=declaration_id,
                 message_id=message.messageId,
@@ -243,6 +276,7 @@ class DeclarationIntake:
                 final_status=decision.final,
                 received_at=now,
                 version=message.version,
+                ebc_code=documents.order.ebcCode,
             )
             first_sequence = 1
             if decided is not None:

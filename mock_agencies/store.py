@@ -27,7 +27,10 @@ CREATE TABLE IF NOT EXISTS filings (
     roles TEXT NOT NULL,
     credit_grade TEXT NOT NULL,
     status TEXT NOT NULL,
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    -- On the credit negative list: 1, until listed_until (Unix time; NULL: no end).
+    listed INTEGER NOT NULL DEFAULT 0,
+    listed_until REAL
 );
 CREATE TABLE IF NOT EXISTS declarations (
     declaration_id TEXT PRIMARY KEY,
@@ -38,7 +41,8 @@ CREATE TABLE IF NOT EXISTS declarations (
     final_status TEXT NOT NULL,
     received_at REAL NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
-    given_back TEXT NOT NULL DEFAULT '0'
+    given_back TEXT NOT NULL DEFAULT '0',
+    ebc_code TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS declarations_counted ON declarations (buyer_id, china_year)
     WHERE final_status <> 'rejected';
@@ -81,6 +85,13 @@ CREATE TABLE IF NOT EXISTS counters (
 ADDED_COLUMNS = (
     ("declarations", "version", "INTEGER NOT NULL DEFAULT 1"),
     ("declarations", "given_back", "TEXT NOT NULL DEFAULT '0'"),
+    ("declarations", "ebc_code", "TEXT NOT NULL DEFAULT ''"),
+    ("filings", "listed", "INTEGER NOT NULL DEFAULT 0"),
+    ("filings", "listed_until", "REAL"),
+)
+# Indexes on added columns, made once the columns are there.
+LATER_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS declarations_ebc ON declarations (ebc_code, final_status)",
 )
 # Receipt states of receipts that will never be sent; the status query does not show them.
 NEVER_SENT = ("superseded", Closed.WITHDRAWN.value, Closed.CANCELLED.value)
@@ -105,6 +116,7 @@ class DeclarationRecord:
     final_status: ReceiptStatus
     received_at: float
     version: int = 1
+    ebc_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +164,8 @@ class AgencyStore:
             present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
             if column not in present:
                 self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+        for index in LATER_INDEXES:
+            self._db.execute(index)
 
     def close(self) -> None:
         with self._lock:
@@ -264,14 +278,24 @@ class StoreTransaction:
     def register(self, filing: FilingMessage, prefix: str) -> str:
         """The registration number of the filing, the same each time it is registered."""
         roles = " ".join(sorted(set(filing.roles)))
-        values = (filing.uscc, filing.name, roles, filing.creditGrade, filing.status, time.time())
+        until = filing.listedUntil.timestamp() if filing.listedUntil is not None else None
+        values = (
+            filing.uscc,
+            filing.name,
+            roles,
+            filing.creditGrade,
+            filing.status,
+            time.time(),
+            int(filing.listed),
+            until,
+        )
         row = self._db.execute(
             "SELECT registration_no FROM filings WHERE customs_code = ?", (filing.customsCode,)
         ).fetchone()
         if row is not None:
             self._db.execute(
                 "UPDATE filings SET uscc = ?, name = ?, roles = ?, credit_grade = ?, "
-                "status = ?, updated_at = ? WHERE customs_code = ?",
+                "status = ?, updated_at = ?, listed = ?, listed_until = ? WHERE customs_code = ?",
                 (*values, filing.customsCode),
             )
             return str(row[0])
@@ -279,17 +303,44 @@ class StoreTransaction:
         number = f"{prefix}{last + 1:010d}"
         self._db.execute(
             "INSERT INTO filings (id, customs_code, registration_no, uscc, name, roles, "
-            "credit_grade, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "credit_grade, status, updated_at, listed, listed_until) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (last + 1, filing.customsCode, number, *values),
         )
         return number
 
     def filing(self, customs_code: str) -> Filing | None:
         row = self._db.execute(
-            "SELECT roles, status, credit_grade FROM filings WHERE customs_code = ?",
+            "SELECT roles, status, credit_grade, listed, listed_until FROM filings "
+            "WHERE customs_code = ?",
             (customs_code,),
         ).fetchone()
-        return None if row is None else Filing(frozenset(row[0].split()), row[1], row[2])
+        if row is None:
+            return None
+        return Filing(frozenset(row[0].split()), row[1], row[2], bool(row[3]), row[4])
+
+    def in_flight(self, ebc_code: str) -> list[tuple[str, int]]:
+        """(id, version) of the e-commerce company's declarations released but not yet
+        told to the single window: a receipt of theirs is still to be sent."""
+        rows = self._db.execute(
+            "SELECT d.declaration_id, d.version FROM declarations d "
+            "WHERE d.ebc_code = ? AND d.final_status = ? AND EXISTS (SELECT 1 FROM receipts r "
+            "WHERE r.declaration_id = d.declaration_id AND r.state = 'pending') "
+            "ORDER BY d.declaration_id",
+            (ebc_code, ReceiptStatus.RELEASED.value),
+        )
+        return [(str(row[0]), int(row[1])) for row in rows]
+
+    def redecide(
+        self, declaration_id: str, final: ReceiptStatus, receipts: Sequence[ScheduledReceipt]
+    ) -> None:
+        """Decide a declaration again (its pending receipts superseded first): its final
+        status, and the receipts that say so."""
+        self._db.execute(
+            "UPDATE declarations SET final_status = ? WHERE declaration_id = ?",
+            (final.value, declaration_id),
+        )
+        self._schedule(receipts)
 
     # --- declarations --------------------------------------------------------------------
 
@@ -337,12 +388,13 @@ class StoreTransaction:
         replaces the record (buyer, value, decision) and starts with nothing given back."""
         self._db.execute(
             "INSERT INTO declarations (declaration_id, message_id, buyer_id, china_year, "
-            "dutiable_value, final_status, received_at, version, given_back) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '0') ON CONFLICT (declaration_id) DO UPDATE SET "
+            "dutiable_value, final_status, received_at, version, given_back, ebc_code) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '0', ?) ON CONFLICT (declaration_id) DO UPDATE SET "
             "message_id = excluded.message_id, buyer_id = excluded.buyer_id, "
             "china_year = excluded.china_year, dutiable_value = excluded.dutiable_value, "
             "final_status = excluded.final_status, received_at = excluded.received_at, "
-            "version = excluded.version, given_back = excluded.given_back",
+            "version = excluded.version, given_back = excluded.given_back, "
+            "ebc_code = excluded.ebc_code",
             (
                 record.declaration_id,
                 record.message_id,
@@ -352,8 +404,12 @@ class StoreTransaction:
                 record.final_status.value,
                 record.received_at,
                 record.version,
+                record.ebc_code,
             ),
         )
+        self._schedule(receipts)
+
+    def _schedule(self, receipts: Sequence[ScheduledReceipt]) -> None:
         self._db.executemany(
             "INSERT INTO receipts (declaration_id, sequence, body, decided_at, send_after, "
             "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",

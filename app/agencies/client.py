@@ -22,6 +22,7 @@ from app.agencies.wire import (
     FilingBatchResult,
     Receipt,
 )
+from app.observability.metrics import timed_agency_call
 
 Answer = TypeVar("Answer", bound=BaseModel)
 
@@ -62,11 +63,25 @@ def timeouts(connect: float, read: float) -> httpx.Timeout:
 
 
 def classify(exc: Exception) -> DeliveryError:
+    """A failed call as a delivery error, said in words: the error is shown to webhook
+    endpoints' owners and operators, who do not know the HTTP library's class names."""
     if isinstance(exc, DeliveryError):
         return exc
-    if isinstance(exc, httpx.TimeoutException | httpx.TransportError):
-        return RetryableError(f"{type(exc).__name__}: {exc}")
-    return RetryableError(f"unexpected {type(exc).__name__}: {exc}")
+    cause = f": {exc}" if str(exc) else ""
+    for kind, said in _TRANSPORT_FAILURES:
+        if isinstance(exc, kind):
+            return RetryableError(f"{said}{cause}")
+    return RetryableError(f"the call failed unexpectedly{cause}")
+
+
+# The most precise first.
+_TRANSPORT_FAILURES: tuple[tuple[type[Exception], str], ...] = (
+    (httpx.ConnectTimeout, "the connection timed out"),
+    (httpx.TimeoutException, "no answer in time"),
+    (httpx.ConnectError, "could not connect"),
+    (httpx.RemoteProtocolError, "the answer did not follow HTTP"),
+    (httpx.TransportError, "the connection failed"),
+)
 
 
 def check_status(response: httpx.Response) -> None:
@@ -124,13 +139,16 @@ class HttpAgency:
         except ValidationError as exc:
             raise RefusedError(f"the agency's answer is not valid: {exc}") from exc
 
+    @timed_agency_call("filings")
     async def register_filings(self, batch: FilingBatch, key: str) -> FilingBatchResult:
         content = batch.model_dump_json().encode()
         return await self._post("/filings", content, key, FilingBatchResult)
 
+    @timed_agency_call("declarations")
     async def submit_declarations(self, batch: bytes, key: str) -> DeclarationBatchResult:
         return await self._post("/declarations", batch, key, DeclarationBatchResult)
 
+    @timed_agency_call("actions")
     async def post_actions(self, batch: ActionBatch, key: str) -> ActionBatchResult:
         """Withdrawals, cancellations and returns. The answers change what a buyer may
         still spend and what tax is refunded: they count only when the agency signed them,
@@ -167,6 +185,7 @@ class HttpAgency:
             )
         return answer
 
+    @timed_agency_call("receipt")
     async def fetch_receipt(self, declaration_id: str) -> Receipt | None:
         try:
             response = await self.client.get(f"/declarations/{declaration_id}")

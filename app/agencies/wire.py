@@ -33,7 +33,7 @@ from enum import StrEnum
 from typing import Any
 
 import pydantic_core
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 from app.domain.clearance import Agency
 
@@ -61,6 +61,17 @@ class FilingMessage(BaseModel):
     roles: list[str]
     creditGrade: str
     status: str
+    listed: bool = Field(
+        default=False,
+        description=(
+            "On the credit negative list (信用负面清单) when sent: customs inspects every "
+            "declaration of a listed e-commerce company not yet decided and sent, and every "
+            "new one."
+        ),
+    )
+    listedUntil: datetime | None = Field(
+        default=None, description="When the listing ends; none while listed without an end."
+    )
 
 
 class FilingBatch(BaseModel):
@@ -131,8 +142,23 @@ class DeclarationBatchResult(BaseModel):
 
 
 class Reason(BaseModel):
+    """Why an agency decided as it did: a stable code, and the reason for people in
+    English and in Chinese, each in a language of its own."""
+
     code: str
-    message: str
+    message: str = Field(description="In English.")
+    messageZh: str | None = Field(
+        default=None, description="In Chinese; an agency that gives none leaves it out."
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_missing_chinese(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A reason given in English only is kept and passed on as it came, without a
+        ``messageZh`` of null."""
+        shown: dict[str, Any] = handler(self)
+        if shown.get("messageZh") is None:
+            shown.pop("messageZh", None)
+        return shown
 
 
 class TaxAssessment(BaseModel):

@@ -395,10 +395,23 @@ def _write(
         etree.SubElement(element, _q(name)).text = _xml_text(value, kind, f"{where}: {name}")
 
 
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, as its writer would say it (not Python's name for it)."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return "null" if value is None else "a value of another kind"
+
+
 def _xml_text(value: Any, kind: Kind, where: str) -> str:
     if kind is Kind.TEXT:
         if not isinstance(value, str):
-            raise ValueError(f"{where} must be a string, not {type(value).__name__}")
+            raise ValueError(f"{where} must be a string, not {_json_kind(value)}")
         return value
     if isinstance(value, bool):
         raise ValueError(f"{where} must be a number")

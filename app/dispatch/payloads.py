@@ -8,8 +8,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from app.agencies.wire import FilingMessage, encode_declaration
+from app.domain import trust
 from app.store.db import read_session
 from app.store.models import Declaration, Enterprise
+from app.store.models.types import utcnow
 from app.store.outbox import Claimed
 
 # Built once; the columns a delivery needs, not the ORM entity (a round loads hundreds).
@@ -64,7 +66,9 @@ def declaration_messages(engine: Engine, messages: Sequence[Claimed]) -> dict[in
 
 
 def filing_messages(engine: Engine, messages: Sequence[Claimed]) -> dict[int, FilingMessage]:
+    """The filings as they stand now, whether on the negative list included."""
     codes = [m.subject_id for m in messages]
+    now = utcnow()
     with read_session(engine) as session:
         found = {
             e.customs_code: e
@@ -80,6 +84,10 @@ def filing_messages(engine: Engine, messages: Sequence[Claimed]) -> dict[int, Fi
             roles=e.roles.split(),
             creditGrade=e.credit_grade,
             status=e.status,
+            listed=trust.is_listed(e.listed_until, now),
+            listedUntil=trust.public_until(e.listed_until)
+            if trust.is_listed(e.listed_until, now)
+            else None,
         )
         for m in messages
         if (e := found.get(m.subject_id)) is not None

@@ -27,6 +27,7 @@ from app.agencies.signing import webhook_headers
 from app.ceb import pushes
 from app.config import Settings
 from app.domain import webhook_targets
+from app.observability.metrics import count_push
 from app.store import webhooks
 from app.store.models.types import utcnow
 from app.store.webhooks import Attempt, Event, Target, Turn
@@ -101,14 +102,16 @@ async def push_once(
     except Exception as exc:
         failure: DeliveryError = classify(exc)
         outcome = webhooks.REFUSED if isinstance(failure, RefusedError) else webhooks.FAILED
-        error = str(failure) or type(exc).__name__
+        error = str(failure) or "the push failed"
+    took = time.monotonic() - clock
+    count_push(outcome, took)
     return Attempt(
         endpoint_id=target.id,
         event_id=event.id,
         event_key=event.key,
         outcome=outcome,
         attempted_at=started,
-        duration_ms=round((time.monotonic() - clock) * 1000),
+        duration_ms=round(took * 1000),
         status_code=status_code,
         error=error,
         redelivery=redelivery,

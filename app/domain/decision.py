@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from app.domain import rules
+from app.domain import rules, trust
 from app.domain.violations import RuleCode, RuleViolation, violation
 from app.schemas.declaration import DeclarationSet
 
@@ -78,6 +78,10 @@ class Facts:
     quota_used: Mapping[str, int]  # buyer → units charged this year
     waybills_used: Mapping[tuple[str, str], datetime]  # (code, number) → last declared
     keys: Mapping[tuple[str, str], KeyRecord] = field(default_factory=dict)
+    # Goods blocked after an upheld complaint that the group's lines name: (ebcCode,
+    # itemNo) pairs, and barcodes.
+    blocked_items: frozenset[tuple[str, str]] = frozenset()
+    blocked_barcodes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +162,7 @@ def decide(candidates: Sequence[Candidate], facts: Facts, now: datetime) -> list
         found = [
             *candidate.found,
             *rules.check_filings(ds, facts.filings),
+            *trust.blocked_lines(ds, facts.blocked_items, facts.blocked_barcodes),
             *rules.check_annual_limit(ds, from_quota_units(used.get(buyer, 0))),
             *rules.check_waybill(ds, reused),
         ]

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 from app.domain import resident_id
+from app.domain.money import amount_text, yuan
 from app.domain.violations import RuleCode, RuleViolation, violation
 from app.schemas.declaration import DeclarationSet
 
@@ -45,6 +46,8 @@ class FilingFacts:
 
     roles: frozenset[str]
     status: str
+    # On the credit negative list now (信用负面清单: barred from new declarations).
+    listed: bool = False
 
 
 def agree(a: Decimal, b: Decimal) -> bool:
@@ -140,7 +143,7 @@ def _amounts(ds: DeclarationSet) -> Iterable[RuleViolation]:
             RuleCode.PAID_AMOUNT_FORMULA,
             "/order/acturalPaid",
             found=order.acturalPaid,
-            expected=expected_paid,
+            expected=amount_text(expected_paid),
         )
     if not agree(ds.payment.amountPaid, order.acturalPaid):
         yield violation(
@@ -155,7 +158,7 @@ def _amounts(ds: DeclarationSet) -> Iterable[RuleViolation]:
             RuleCode.GOODS_VALUE_MISMATCH,
             "/order/goodsValue",
             found=order.goodsValue,
-            expected=lines_total,
+            expected=amount_text(lines_total),
         )
 
 
@@ -172,7 +175,7 @@ def _lines(ds: DeclarationSet) -> Iterable[RuleViolation]:
                 RuleCode.LINE_TOTAL_MISMATCH,
                 f"{pointer}/totalPrice",
                 found=item.totalPrice,
-                expected=expected_total.normalize(),
+                expected=amount_text(expected_total),
             )
         if not _is_hs_code(item.gcode):
             yield violation(RuleCode.HS_CODE_INVALID, f"{pointer}/gcode", found=item.gcode)
@@ -244,12 +247,16 @@ def _single_limit(ds: DeclarationSet) -> Iterable[RuleViolation]:
     # One indivisible item above the limit may still come in; it is taxed in full later.
     if value > SINGLE_LIMIT and not is_single_indivisible_item(ds):
         yield violation(
-            RuleCode.SINGLE_LIMIT_EXCEEDED, "/order/goodsValue", found=value, limit=SINGLE_LIMIT
+            RuleCode.SINGLE_LIMIT_EXCEEDED,
+            "/order/goodsValue",
+            found=amount_text(value),
+            limit=yuan(SINGLE_LIMIT),
         )
 
 
 def check_filings(ds: DeclarationSet, filings: Mapping[str, FilingFacts]) -> list[RuleViolation]:
-    """Each named enterprise has an active filing with the role its field requires."""
+    """Each named enterprise has an active filing with the role its field requires, and
+    is not on the credit negative list."""
     found: list[RuleViolation] = []
     for pointer, code in enterprise_codes(ds).items():
         filing = filings.get(code)
@@ -271,6 +278,8 @@ def check_filings(ds: DeclarationSet, filings: Mapping[str, FilingFacts]) -> lis
             found.append(
                 violation(RuleCode.ENTERPRISE_INACTIVE, pointer, found=code, status=filing.status)
             )
+        if filing.listed:
+            found.append(violation(RuleCode.ENTERPRISE_LISTED, pointer, found=code))
     return found
 
 
@@ -282,9 +291,9 @@ def check_annual_limit(ds: DeclarationSet, used_this_year: Decimal) -> list[Rule
         violation(
             RuleCode.ANNUAL_LIMIT_EXCEEDED,
             "/order/buyerIdNumber",
-            found=value,
-            used=used_this_year,
-            limit=ANNUAL_LIMIT,
+            found=amount_text(value),
+            used=amount_text(used_this_year),
+            limit=yuan(ANNUAL_LIMIT),
         )
     ]
 

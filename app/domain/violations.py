@@ -25,6 +25,11 @@ class RuleCode(StrEnum):
     ANNUAL_LIMIT_EXCEEDED = "annual_limit_exceeded"
     WAYBILL_REUSED = "waybill_reused"
     HS_CODE_INVALID = "hs_code_invalid"
+    # 信用负面清单: an enterprise on the credit negative list is a party to no new
+    # declaration while it is listed.
+    ENTERPRISE_LISTED = "enterprise_listed"
+    # Goods blocked after an upheld complaint (counterfeit, infringing, unsafe).
+    PRODUCT_BLOCKED = "product_blocked"
     # Not a rule of the documents: the 409 of an intake, a violation of a dry run.
     DUPLICATE_ORDER = "duplicate_order"
     # Not a rule of the documents: an enterprise declares only as the platform or the
@@ -114,6 +119,15 @@ MESSAGES: dict[RuleCode, tuple[str, str]] = {
     RuleCode.HS_CODE_INVALID: (
         "gcode {found!r} is not a 10-digit HS code",
         "商品编码 {found!r} 不是有效的10位商品编码",
+    ),
+    RuleCode.ENTERPRISE_LISTED: (
+        "enterprise {found!r} is on the credit negative list and cannot be a party to new "
+        "declarations",
+        "企业 {found!r} 已列入信用负面清单，不能作为新申报的当事企业",
+    ),
+    RuleCode.PRODUCT_BLOCKED: (
+        "goods {found!r} were blocked after an upheld complaint and cannot be declared",
+        "商品 {found!r} 因投诉成立已被禁止申报",
     ),
     RuleCode.DUPLICATE_ORDER: (
         "order {found!r} of platform {platform!r} has already been declared",

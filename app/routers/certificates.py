@@ -118,6 +118,9 @@ async def register_certificate(
 async def list_certificates(
     customsCode: CustomsCodePath, engine: EngineDep, principal: PrincipalDep
 ) -> CertificatePage:
+    """The certificates an enterprise registered to sign its CEB messages, revoked ones
+    included, and whether its unsigned messages are still accepted. An enterprise reads
+    only its own."""
     code = own_filing(principal, customsCode)
     rows = await run_in_threadpool(certificates.list_for, engine, code)
     accepted = await run_in_threadpool(certificates.unsigned_accepted, engine, code)
@@ -137,6 +140,8 @@ async def revoke_certificate(
     engine: EngineDep,
     principal: PrincipalDep,
 ) -> Response:
+    """From now on, CEB messages signed with this certificate are refused; messages
+    accepted before stay accepted. An enterprise revokes only its own."""
     code = own_filing(principal, customsCode)
     await run_in_threadpool(
         lambda: certificates.revoke(engine, code, certificateId, actor=principal.actor)
@@ -155,6 +160,9 @@ async def revoke_certificate(
 async def set_signature_policy(
     customsCode: CustomsCodePath, body: RawBody, engine: EngineDep, principal: PrincipalDep
 ) -> SignaturePolicyPublic:
+    """Once an enterprise signs its messages, it can have the window refuse any of its
+    CEB messages that come unsigned (`unsignedAccepted: false`), so that a stolen API key
+    alone cannot declare in its name."""
     code = own_filing(principal, customsCode)
     wanted = parse_body(SignaturePolicyChange, body)
     policy = await run_in_threadpool(
@@ -175,6 +183,9 @@ async def set_signature_policy(
     responses={200: {"content": {PEM_FILE: {"schema": {"type": "string"}}}}, **AUTH_PROBLEMS},
 )
 async def window_certificate(settings: SettingsDep) -> Response:
+    """The X.509 certificate (PEM) whose key signs the CEB messages the window sends:
+    receipts and pushes in CEB XML. Its SHA-256 fingerprint is in
+    `X-Certificate-Fingerprint`."""
     identity = await run_in_threadpool(window_identity, settings)
     return Response(
         identity.certificate.pem,

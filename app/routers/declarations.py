@@ -69,6 +69,11 @@ async def list_declarations(
     cursor: CursorQuery = None,
     limit: LimitQuery = None,
 ) -> DeclarationPage:
+    """Declarations, newest first, a page at a time (`nextCursor` leads to the next page),
+    filtered by platform, order number, status and creation time. An enterprise sees the
+    declarations it is a party to (as platform, e-commerce company, payment company or
+    logistics company); buyers' ID numbers and telephones are masked for all but
+    regulators."""
     where = declarations.DeclarationFilter(
         ebp_code=ebpCode,
         order_no=orderNo,
@@ -385,6 +390,9 @@ async def list_events(
     cursor: CursorQuery = None,
     limit: LimitQuery = None,
 ) -> DeclarationEventPage:
+    """Every status the declaration has had, oldest first, with the agency whose receipt
+    moved it and why, a page at a time. Only the declaration's parties, regulators and
+    admins see it; anyone else gets `404`."""
     rows, next_cursor = await run_in_threadpool(
         lambda: declarations.list_events(
             engine, declarationId, cursor, page_size(settings, limit), principal.only_own()

@@ -1,18 +1,33 @@
 """What the routers share: dependencies, query parameter types, the problem responses
 they declare, and the shaping of stored rows into answers. Not a router itself."""
 
+import math
 import re
+import time
 from collections.abc import Callable, Sequence, Set
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from fastapi.params import Depends as DependsParam
+from limits import parse_many
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from app.auth import (
+    ANONYMOUS,
+    EVERYONE,
+    Access,
+    Principal,
+    PrincipalKind,
+    RateLimits,
+    Rule,
+    client_address,
+)
 from app.config import Settings
+from app.domain.trust import AddressRateLimited
 from app.schemas.enterprise import CreditGrade, EnterprisePublic, FilingStatus, Role
 from app.schemas.parsing import JSON_ONLY, BodyFormat, body_format
 from app.schemas.responses import Problem
@@ -185,3 +200,46 @@ def to_summary(d: Declaration) -> dict[str, Any]:
         "createdAt": d.created_at,
         "updatedAt": d.updated_at,
     }
+
+
+# Follow-up tokens of complaints start so; sent as a bearer token, one is not an API key.
+COMPLAINT_TOKEN_PREFIX = "swc_"
+
+
+class OpenAccess(Access):
+    """The rule of a route anyone may call (the public blacklist, complaints). A caller
+    without an API key is anonymous and counted by address, against ``limits`` (``limits``
+    notation) of its own; a caller with one is authenticated and counted as on any route.
+    A complaint's follow-up token sent as the bearer token is no key: its caller is
+    anonymous (the route checks the token)."""
+
+    def __init__(self, rule: Rule, limits: str, namespace: str) -> None:
+        super().__init__(rule)
+        self.limits = parse_many(limits)
+        self.namespace = namespace
+
+    async def __call__(self, request: Request) -> Principal:
+        authorization = request.headers.get("authorization") or ""
+        _, _, credential = authorization.partition(" ")
+        if authorization and not credential.strip().startswith(COMPLAINT_TOKEN_PREFIX):
+            return await super().__call__(request)
+        rate_limits: RateLimits = request.app.state.rate_limits
+        if rate_limits.enabled:
+            address = client_address(request)
+            for item in self.limits:
+                if not await rate_limits.limiter.hit(item, self.namespace, address):
+                    reset_at, _ = await rate_limits.limiter.get_window_stats(
+                        item, self.namespace, address
+                    )
+                    wait = max(1, math.ceil(reset_at - time.time()))
+                    raise AddressRateLimited(wait, str(item))
+        request.state.principal = ANONYMOUS
+        return ANONYMOUS
+
+
+def open_to_all(limits: str, namespace: str) -> DependsParam:
+    """The access rule of a route anyone may call, with or without a key; ``limits``:
+    how often one address may call it without a key."""
+    rule = Rule(frozenset({*EVERYONE, PrincipalKind.ANONYMOUS}))
+    guard: DependsParam = Depends(OpenAccess(rule, limits, namespace))
+    return guard

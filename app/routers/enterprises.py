@@ -99,6 +99,10 @@ async def get_enterprise(
     engine: EngineDep,
     principal: PrincipalDep,
 ) -> EnterprisePublic:
+    """A filing as the single window keeps it: the enterprise's codes, roles, contact,
+    status (`pending` until all four agencies have registered it, then `active`), credit
+    grade, and each agency's registration number. An enterprise reads only its own: any
+    other customs code answers `404`, as if it were not filed."""
     own = principal.only_own()
     if own is not None and own != customsCode.upper():
         # Another enterprise's filing: as if there were none.
@@ -126,6 +130,8 @@ async def list_enterprises(
     cursor: CursorQuery = None,
     limit: LimitQuery = None,
 ) -> EnterprisePage:
+    """Filings, newest first, a page at a time (`nextCursor` leads to the next page),
+    filtered by role and status. An enterprise's list holds at most its own filing."""
     own = principal.only_own()
     if own is not None:
         # An enterprise's list is its own filing, if it matches the filters.

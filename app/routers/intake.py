@@ -228,7 +228,10 @@ async def validate(request: Request) -> Response:
 
 def _validation(found: Sequence[RuleViolation]) -> Response:
     answer = ValidationResult(valid=not found, violations=to_violations(list(found)))
-    return Response(answer.model_dump_json().encode(), media_type="application/json")
+    # A violation's optional members (parameter, line, element) are left out when they do
+    # not apply, as in problem documents, rather than sent as null.
+    body = answer.model_dump_json(exclude_defaults=True)
+    return Response(body.encode(), media_type="application/json")
 
 
 # -- POST /v1/declarations/batch ----------------------------------------------------------

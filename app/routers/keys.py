@@ -108,6 +108,8 @@ async def create_key(
     responses=AUTH_PROBLEMS,
 )
 async def list_keys(engine: EngineDep, principal: PrincipalDep) -> ApiKeyPage:
+    """API keys by their ids, kinds and owners, never the keys themselves (only their
+    hashes are kept). An enterprise sees its own keys; an admin every key."""
     found = await run_in_threadpool(keys.list_keys, engine, principal.only_own())
     return ApiKeyPage(items=[to_public(k) for k in found])
 
@@ -123,6 +125,11 @@ async def list_keys(engine: EngineDep, principal: PrincipalDep) -> ApiKeyPage:
 async def rotate_key(
     keyId: KeyId, request: Request, engine: EngineDep, principal: PrincipalDep
 ) -> Response:
+    """Issues a new key with the same kind and owner, shown once in the answer, and revokes
+    the old one at once in this process (in the others within `SW_KEY_CACHE_SECONDS`).
+    Retrying with the same `Idempotency-Key` does not rotate twice; the new key is not
+    shown again."""
+
     async def handle() -> Response:
         old, issued = await run_in_threadpool(
             lambda: keys.rotate(
@@ -145,6 +152,8 @@ async def rotate_key(
 async def revoke_key(
     keyId: KeyId, request: Request, engine: EngineDep, principal: PrincipalDep
 ) -> Response:
+    """The key stops working at once in this process and within `SW_KEY_CACHE_SECONDS`
+    in the others. An enterprise revokes only its own keys."""
     await run_in_threadpool(
         lambda: keys.revoke(engine, keyId, principal.only_own(), actor=principal.actor)
     )

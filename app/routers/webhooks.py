@@ -153,6 +153,9 @@ async def register(
     responses=AUTH_PROBLEMS,
 )
 async def list_endpoints(engine: EngineDep, principal: PrincipalDep) -> WebhookPage:
+    """The endpoints the caller registered (an enterprise's, a regulator's agency's, or all
+    of them for admins), with their health: failures in a row, whether parked, the last
+    success and failure. Secrets are never shown again after registration."""
     found = await run_in_threadpool(webhooks.list_endpoints, engine, _owner_filter(principal))
     return WebhookPage(items=[to_public(e) for e in found])
 
@@ -165,6 +168,8 @@ async def list_endpoints(engine: EngineDep, principal: PrincipalDep) -> WebhookP
     responses={**AUTH_PROBLEMS, 404: PROBLEM},
 )
 async def remove(endpointId: EndpointId, engine: EngineDep, principal: PrincipalDep) -> Response:
+    """Removes the endpoint: nothing more is pushed to it. Only its owner (or an admin)
+    may; anyone else gets `404`."""
     await run_in_threadpool(
         webhooks.remove, engine, endpointId, _owner_filter(principal), principal.actor
     )
@@ -181,6 +186,9 @@ async def remove(endpointId: EndpointId, engine: EngineDep, principal: Principal
 async def get_endpoint(
     endpointId: EndpointId, engine: EngineDep, principal: PrincipalDep
 ) -> WebhookPublic:
+    """One endpoint the caller owns: its URL, the events it takes, its format, and how
+    pushing to it goes (failures in a row, parked, next attempt, last success and
+    failure with its reason)."""
     return to_public(await _own_endpoint(engine, endpointId, principal))
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, TypeVar
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 
@@ -15,8 +15,38 @@ def text(max_length: int, min_length: int = 1) -> object:
     return StringConstraints(min_length=min_length, max_length=max_length)
 
 
+# What the OpenAPI document says an amount is: a decimal string in its plain form (what
+# the service writes), or a JSON number. The service reads other ways of writing a
+# decimal too (an exponent, a sign, spaces); generated clients keep to the plain form.
+AMOUNT_PATTERN = r"^[0-9]{1,14}(\.[0-9]{1,5})?$"
+_AMOUNT_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": AMOUNT_PATTERN},
+        {"type": "number", "minimum": 0},
+    ],
+    "description": (
+        "An amount in yuan (CEB N19,5): a decimal string with at most 14 digits before the "
+        'point and 5 after, e.g. `"129.00"`, or a JSON number read as the same decimal '
+        "(never as a binary float)."
+    ),
+    "examples": ["129.00"],
+}
+
+# A quantity: an amount's form, more than 0.
+QUANTITY_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": AMOUNT_PATTERN},
+        {"type": "number", "exclusiveMinimum": 0},
+    ],
+    "description": "A quantity greater than 0, in the line's unit: a decimal string with "
+    "at most 14 digits before the point and 5 after, or a JSON number.",
+    "examples": ["2"],
+}
+
 # CEB N19,5: at most 19 digits, 5 of them after the point. JSON numbers or strings.
-Amount = Annotated[Decimal, Field(max_digits=19, decimal_places=5, ge=0)]
+Amount = Annotated[
+    Decimal, Field(max_digits=19, decimal_places=5, ge=0), WithJsonSchema(_AMOUNT_SCHEMA)
+]
 
 # Code fields whose allowed values are business rules (currency 142, ID type 1, the
 # 10-digit HS code): the schema only bounds their length so that a wrong value is
@@ -59,8 +89,28 @@ def _ceb_time(value: str) -> str:
     return value
 
 
+# The form of a CEB time, as a pattern: year 0001-9999, month 01-12, day 01-31, hour
+# 00-23, minutes and seconds 00-59 (that the day exists in its month is checked, not
+# stated).
+CEB_TIME_PATTERN = (
+    r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+    r"(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]$"
+)
+
 # CEB C14 time, YYYYMMDDhhmmss in China time (UTC+8).
-CebTime = Annotated[str, StringConstraints(min_length=14, max_length=14), AfterValidator(_ceb_time)]
+CebTime = Annotated[
+    str,
+    StringConstraints(min_length=14, max_length=14),
+    AfterValidator(_ceb_time),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": CEB_TIME_PATTERN,
+            "description": "A time as YYYYMMDDhhmmss, in China time (UTC+8).",
+            "examples": ["20261127103000"],
+        }
+    ),
+]
 
 
 # Characters that show nothing yet make two identifiers differ: Unicode's

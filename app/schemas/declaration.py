@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from app.schemas.ceb import (
     C3,
@@ -20,6 +20,7 @@ from app.schemas.ceb import (
     C250,
     C510,
     C1000,
+    QUANTITY_SCHEMA,
     Amount,
     CebTime,
     Identifier,
@@ -54,7 +55,11 @@ class OrderItem(CebModel):
     itemDescribe: C1000 | None = None
     barCode: Identifier[C50] | None = None
     unit: C3
-    qty: Annotated[Decimal, Field(max_digits=19, decimal_places=5, gt=0)]
+    qty: Annotated[
+        Decimal,
+        Field(max_digits=19, decimal_places=5, gt=0),
+        WithJsonSchema(QUANTITY_SCHEMA),
+    ]
     price: Amount
     totalPrice: Amount
     currency: RuleCode

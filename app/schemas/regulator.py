@@ -33,10 +33,20 @@ class FeedItem(BaseModel):
             "declaration.accepted, declaration.refused, declaration.status, key.issued, "
             "key.rotated, key.revoked, key.recorded, webhook.created, webhook.deleted, "
             "outbox.redriven, certificate.registered, certificate.revoked, "
-            "signature_policy.changed"
+            "signature_policy.changed, filing.listed, filing.lifted, complaint.filed, "
+            "complaint.rejected, complaint.upheld, takedown.issued, takedown.acknowledged"
         )
     )
-    subjectType: Literal["enterprise", "declaration", "key", "webhook", "outbox", "certificate"]
+    subjectType: Literal[
+        "enterprise",
+        "declaration",
+        "key",
+        "webhook",
+        "outbox",
+        "certificate",
+        "complaint",
+        "takedown",
+    ]
     subjectId: str
     actor: str = Field(description="Who did it: enterprise:<code>, regulator:<agency>:<key>, …")
     occurredAt: datetime

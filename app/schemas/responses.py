@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.clearance import Agency, AgencyStatus, ClearanceStatus
 from app.schemas.declaration import DeclarationSet
+from app.schemas.money import Money
 from app.schemas.pages import Page
 
 
@@ -60,16 +61,16 @@ class DeclarationSummary(BaseModel):
     tradeMode: str
     status: ClearanceStatus
     cebStatus: int
-    dutiableValue: Decimal
+    dutiableValue: Money
     createdAt: datetime
     updatedAt: datetime
 
 
 class TaxAssessed(BaseModel):
-    customsTax: Decimal
-    valueAddedTax: Decimal
-    consumptionTax: Decimal
-    total: Decimal
+    customsTax: Money
+    valueAddedTax: Money
+    consumptionTax: Money
+    total: Money
 
 
 class ActionAgencyAnswer(BaseModel):
@@ -85,7 +86,7 @@ class ActionAgencyAnswer(BaseModel):
 class ReturnedLineOut(BaseModel):
     gnum: int
     qty: Decimal
-    value: Decimal = Field(description="What the returned quantity of the line is worth.")
+    value: Money = Field(description="What the returned quantity of the line is worth.")
 
 
 class DeclarationActionOut(BaseModel):
@@ -99,7 +100,7 @@ class DeclarationActionOut(BaseModel):
     reason: str
     logisticsNo: str | None = Field(description="A return's waybill.")
     items: list[ReturnedLineOut] = Field(description="A return's lines.")
-    quotaGivenBack: Decimal = Field(
+    quotaGivenBack: Money = Field(
         description="CNY given back to the buyer's annual quota (once completed; an "
         "estimate before)."
     )

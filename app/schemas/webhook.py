@@ -54,7 +54,12 @@ class WebhookCreate(BaseModel):
         json_schema_extra={"maxLength": MAX_URL_LENGTH},
     )
     events: list[
-        Literal["declaration.status_changed", "declaration.changed", "documents.expired"]
+        Literal[
+            "declaration.status_changed",
+            "declaration.changed",
+            "documents.expired",
+            "takedown.issued",
+        ]
     ] = Field(
         min_length=1,
         description=(
@@ -62,7 +67,10 @@ class WebhookCreate(BaseModel):
             "`declaration.changed`: a declaration was amended, or a cancellation or return "
             "of it was asked for, agreed or refused by customs, or done (`change`, `state`). "
             "`documents.expired`: a document the enterprise posted on its own (order, "
-            "payment, waybill) expired before the others of its order arrived."
+            "payment, waybill) expired before the others of its order arrived. "
+            "`takedown.issued`: a regulator upheld a complaint about goods on the platform, "
+            "which must take their listing down and acknowledge the notice "
+            "(`POST /v1/takedowns/{id}/acknowledgement`) by `acknowledgeBy`."
         ),
     )
     secret: WebhookSecret | None = Field(

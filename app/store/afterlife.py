@@ -7,6 +7,7 @@ per agency and step; their signed answers come back to ``apply_answers``, which 
 action on (customs agreed → tax and forex are asked; both answered → done: the quota
 given back, the refund recorded, the status changed)."""
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -461,14 +462,13 @@ def _without_itself(
     quota = dict(facts.quota_used)
     if counted and d.quota_year == rules.china_year(now) and d.buyer_id_number in quota:
         quota[d.buyer_id_number] = max(0, quota[d.buyer_id_number] - d.quota_charge)
-    return decision.Facts(
-        filings=facts.filings,
+    return dataclasses.replace(
+        facts,
         orders={k: v for k, v in facts.orders.items() if v != d.id},
         quota_used=quota,
         waybills_used={
             k: v for k, v in facts.waybills_used.items() if k != (d.logistics_code, d.logistics_no)
         },
-        keys=facts.keys,
     )
 
 

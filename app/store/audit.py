@@ -49,7 +49,16 @@ GENESIS = "0" * 64
 # the application uses for nothing else ("sw-audit" in ASCII).
 APPEND_LOCK = 0x73772D6175646974
 
-SubjectType = Literal["enterprise", "declaration", "key", "webhook", "outbox", "certificate"]
+SubjectType = Literal[
+    "enterprise",
+    "declaration",
+    "key",
+    "webhook",
+    "outbox",
+    "certificate",
+    "complaint",
+    "takedown",
+]
 Problem = Literal[
     "hash mismatch",
     "prev_hash mismatch",
@@ -252,7 +261,7 @@ def state_sha256(state: Mapping[str, Any]) -> str:
 
 
 def filing_state(enterprise: Enterprise) -> dict[str, Any]:
-    return {
+    state: dict[str, Any] = {
         "customsCode": enterprise.customs_code,
         "uscc": enterprise.uscc,
         "name": enterprise.name,
@@ -263,6 +272,11 @@ def filing_state(enterprise: Enterprise) -> dict[str, Any]:
         "statusReason": enterprise.status_reason,
         "creditGrade": str(enterprise.credit_grade),
     }
+    # Only once it was ever listed: the state hashes of filings never listed, written
+    # before the negative list existed, still hold.
+    if enterprise.listed_until is not None:
+        state["listedUntil"] = enterprise.listed_until
+    return state
 
 
 def key_state(key: ApiKey) -> dict[str, Any]:

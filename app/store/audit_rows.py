@@ -170,6 +170,7 @@ _FILING_COLUMNS = (
     col(Enterprise.status),
     col(Enterprise.status_reason),
     col(Enterprise.credit_grade),
+    col(Enterprise.listed_until),
 )
 
 

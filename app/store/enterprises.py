@@ -9,12 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
+from app.domain import trust
 from app.domain.clearance import Agency
 from app.errors import EnterpriseAlreadyFiled, EnterpriseNotFound, FilingStatusConflict
 from app.schemas.enterprise import CreditGrade, EnterpriseCreate, FilingStatus, Role
 from app.store import audit, outbox
 from app.store.db import dialect_insert, read_session, write_session
-from app.store.models import Enterprise, EnterpriseRegistration
+from app.store.models import CreditEvent, Enterprise, EnterpriseRegistration
 from app.store.models.types import utcnow
 from app.store.pagination import Keyset, page
 
@@ -110,16 +111,26 @@ def announce_filing(session: Session, customs_code: str, change: str, now: datet
 
 
 def _refuse_if_filed(session: Session, filing: EnterpriseCreate) -> None:
-    existing = session.scalars(
+    found = session.scalars(
         select(Enterprise).where(
             or_(
                 col(Enterprise.uscc) == filing.uscc,
                 col(Enterprise.customs_code) == filing.customsCode,
             )
         )
-    ).first()
-    if existing is None:
+    ).all()
+    if not found:
         return
+    now = utcnow()
+    for listed in (e for e in found if trust.is_listed(e.listed_until, now)):
+        # 事前准入禁止: barred beforehand while on the credit negative list.
+        raise trust.EnterpriseListed(
+            f"The enterprise filed as {listed.customs_code} is on the credit negative list: "
+            "it cannot file while it is listed.",
+            f"企业 {listed.customs_code} 已列入信用负面清单，列入期间不能备案。",
+            location=enterprise_location(listed.customs_code),
+        )
+    existing = found[0]
     same = "USCC" if existing.uscc == filing.uscc else "customs code"
     same_zh = "统一社会信用代码" if existing.uscc == filing.uscc else "海关编码"
     raise EnterpriseAlreadyFiled(
@@ -207,6 +218,16 @@ def grade(
         before = enterprise.credit_grade
         enterprise.credit_grade = grade
         enterprise.updated_at = utcnow()
+        # The grade's history is part of the enterprise's credit record.
+        session.add(
+            CreditEvent(
+                customs_code=enterprise.customs_code,
+                kind=trust.CreditEventKind.GRADED.value,
+                source=actor,
+                detail={"from": before, "to": grade.value, "reason": reason},
+                occurred_at=enterprise.updated_at,
+            )
+        )
         session.flush()
         _record_and_announce(
             session,

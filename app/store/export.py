@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Engine, Row, select
 
+from app.domain.money import amount_text
 from app.store.models import Declaration
 from app.store.pagination import Keyset
 
@@ -93,11 +94,12 @@ def _pages(
 
 
 def _plain(value: Any) -> str | int | None:
-    """Times in ISO 8601 UTC, amounts as decimal strings (never floats)."""
+    """Times in ISO 8601 UTC, amounts as decimal strings (never floats): two decimals,
+    more only where the amount has them (an export is data: nothing is rounded away)."""
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        return amount_text(value)
     return value  # type: ignore[no-any-return]
 
 

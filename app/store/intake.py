@@ -37,6 +37,7 @@ from app.schemas.declaration import DeclarationSet
 from app.store import audit, bound_rows
 from app.store.idempotency import StoredAnswer
 from app.store.models import (
+    BlockedProduct,
     BuyerQuota,
     Declaration,
     Enterprise,
@@ -129,6 +130,8 @@ def _expanding(name: str) -> Any:
 
 
 _LIVE, _ENDED = "live", "ended"
+# A filing on the credit negative list now (its ``listed_until`` still to come).
+_LISTED = "listed"
 
 
 def _lifetime(within: Any) -> Any:
@@ -146,7 +149,15 @@ _FACTS = union_all(
         col(Enterprise.customs_code).label("a"),
         _text(col(Enterprise.roles)).label("b"),
         _text(col(Enterprise.status)).label("c"),
-        _text(null()).label("d"),
+        _text(
+            case(
+                (
+                    col(Enterprise.listed_until) > bindparam("now", type_=UTCDateTime),
+                    literal(_LISTED, _TEXT),
+                ),
+                else_=null(),
+            )
+        ).label("d"),
         _text(null()).label("e"),
     ).where(col(Enterprise.customs_code).in_(_expanding("codes"))),
     select(
@@ -194,6 +205,27 @@ _FACTS = union_all(
         col(Declaration.idempotency_scope).in_(_expanding("scopes")),
         col(Declaration.idempotency_key).in_(_expanding("keys")),
     ),
+    # Goods blocked after an upheld complaint: an e-commerce company's item numbers, and
+    # barcodes, keyed by those the lines name.
+    select(
+        _kind("blocked_item"),
+        _text(col(BlockedProduct.ebc_code)),
+        _text(col(BlockedProduct.item_no)),
+        _text(null()),
+        _text(null()),
+        _text(null()),
+    ).where(
+        col(BlockedProduct.ebc_code).in_(_expanding("sellers")),
+        col(BlockedProduct.item_no).in_(_expanding("item_nos")),
+    ),
+    select(
+        _kind("blocked_barcode"),
+        _text(col(BlockedProduct.barcode)),
+        _text(null()),
+        _text(null()),
+        _text(null()),
+        _text(null()),
+    ).where(col(BlockedProduct.barcode).in_(_expanding("barcodes"))),
     select(
         _kind("stored_key"),
         _text(col(IdempotencyRecord.scope)),
@@ -232,6 +264,10 @@ def read_facts(
     waybills: dict[tuple[str, str], datetime] = {}
     known_keys: dict[tuple[str, str], decision.KeyRecord] = {}
     ended: set[tuple[str, str]] = set()
+    lines = [(ds.order.ebcCode, item) for ds in parsed for item in ds.order.items]
+    item_keys = {(ebc, item.itemNo) for ebc, item in lines if item.itemNo is not None}
+    blocked_items: set[tuple[str, str]] = set()
+    blocked_barcodes: set[str] = set()
     rows = connection.execute(
         _FACTS,
         {
@@ -247,11 +283,19 @@ def read_facts(
             "keys": sorted({key for _, key in key_pairs}),
             "key_cutoff": now - key_ttl,
             "now": now,
+            "sellers": sorted({ebc for ebc, _ in item_keys}),
+            "item_nos": sorted({item_no for _, item_no in item_keys}),
+            "barcodes": sorted({i.barCode for _, i in lines if i.barCode is not None}),
         },
     )
     for kind, a, b, c, d, e in rows:
         if kind == "filing":
-            filings[a] = rules.FilingFacts(frozenset(b.split()), c)
+            filings[a] = rules.FilingFacts(frozenset(b.split()), c, listed=d == _LISTED)
+        elif kind == "blocked_item":
+            if (a, b) in item_keys:
+                blocked_items.add((a, b))
+        elif kind == "blocked_barcode":
+            blocked_barcodes.add(a)
         elif kind == "order" and (a, b) in order_keys:
             orders[(a, b)] = c
         elif kind == "quota":
@@ -266,7 +310,16 @@ def read_facts(
             known_keys[(a, b)] = decision.KeyRecord(c, declaration_id=d)
         elif kind == "stored_key":
             known_keys.setdefault((a, b), decision.KeyRecord(c, answered=d == COMPLETED))
-    return Read(decision.Facts(filings, orders, quota, waybills, known_keys), frozenset(ended))
+    facts = decision.Facts(
+        filings,
+        orders,
+        quota,
+        waybills,
+        known_keys,
+        blocked_items=frozenset(blocked_items),
+        blocked_barcodes=frozenset(blocked_barcodes),
+    )
+    return Read(facts, frozenset(ended))
 
 
 # -- writing what was decided -----------------------------------------------------------

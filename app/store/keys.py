@@ -37,6 +37,8 @@ class RegulatorAgency(StrEnum):
     TAX = "tax"
     FOREX = "forex"
     COMMERCE = "commerce"
+    # Market supervision (市场监管): complaints about goods, the credit negative list.
+    MARKET = "market"
 
 
 def hash_key(plain: str) -> str:

@@ -33,6 +33,7 @@ from sqlalchemy.types import TypeDecorator
 
 from app.domain.afterlife import ActionState
 from app.domain.clearance import ClearanceStatus
+from app.schemas.money import Money
 from app.store.models import (
     Declaration,
     DeclarationAction,
@@ -68,7 +69,7 @@ class ClearanceTimes(_Model):
 class Ranked(_Model):
     key: str
     lines: int
-    value: Decimal
+    value: Money
 
 
 class AfterRelease(_Model):
@@ -79,8 +80,8 @@ class AfterRelease(_Model):
     cancellations: int
     returns: int
     refused: int  # by customs, cancellations and returns together
-    refund_total: Decimal
-    quota_given_back: Decimal
+    refund_total: Money
+    quota_given_back: Money
 
 
 class Stats(_Model):
@@ -93,8 +94,8 @@ class Stats(_Model):
     by_agency: dict[str, dict[str, int]]
     refusals_by_code: dict[str, int]
     clearance_seconds: ClearanceTimes
-    declared_value: Decimal
-    tax_total: Decimal
+    declared_value: Money
+    tax_total: Money
     top_hs_chapters_by_lines: list[Ranked]
     top_hs_chapters_by_value: list[Ranked]
     top_countries_by_lines: list[Ranked]

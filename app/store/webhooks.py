@@ -640,3 +640,60 @@ def announce_declaration_changes(
     ]
     if rows:
         session.connection().execute(insert(WebhookEvent), rows)
+
+
+TAKEDOWN_ISSUED = "takedown.issued"
+
+
+@dataclass(frozen=True, slots=True)
+class TakedownNotice:
+    """A take-down notice to a platform after an upheld complaint."""
+
+    takedown_id: str
+    complaint_id: str
+    platform_code: str
+    seller_code: str | None
+    product: dict[str, Any]
+    listing_url: str | None
+    reason: str
+    issued_at: datetime
+    due_at: datetime
+
+
+def announce_takedown(session: Session, notice: TakedownNotice, now: datetime) -> None:
+    """Log, in the transaction that issues it, the notice for the platform's endpoints that
+    listen for it (and those hearing of everything: regulators', admins')."""
+    listening = [
+        customs_code
+        for customs_code, events in session.connection().execute(_LISTENERS)
+        if TAKEDOWN_ISSUED in events
+    ]
+    if None not in listening and notice.platform_code not in listening:
+        return
+    session.connection().execute(
+        insert(WebhookEvent),
+        [
+            {
+                "type": TAKEDOWN_ISSUED,
+                "parties": [notice.platform_code],
+                "endpoint_id": None,
+                "created_at": now,
+                "payload": {
+                    "id": f"evt_{uuid.uuid4().hex}",
+                    "type": TAKEDOWN_ISSUED,
+                    "createdAt": now.isoformat(),
+                    "data": {
+                        "takedownId": notice.takedown_id,
+                        "complaintId": notice.complaint_id,
+                        "platformCode": notice.platform_code,
+                        "sellerCode": notice.seller_code,
+                        "product": notice.product,
+                        "listingUrl": notice.listing_url,
+                        "reason": notice.reason,
+                        "issuedAt": notice.issued_at.isoformat(),
+                        "acknowledgeBy": notice.due_at.isoformat(),
+                    },
+                },
+            }
+        ],
+    )

@@ -89,6 +89,7 @@ def decide(
             Reason(
                 code="declaration_unknown",
                 message=f"customs has no declaration {action.declarationId}",
+                messageZh=f"海关没有申报单 {action.declarationId}",
             )
         )
     if action.kind is ActionKind.CANCELLATION:
@@ -158,14 +159,24 @@ def _customs_refuses(action: ActionMessage) -> Verdict:
             code="customs_refused",
             message=f"customs does not agree to the {action.kind.value} of "
             f"{action.declarationId} after release",
+            messageZh=f"海关不同意放行后{_KIND_ZH.get(action.kind, '处理')}"
+            f"申报单 {action.declarationId}",
         )
     )
 
 
 def _unreadable(problem: UnreadableDocuments) -> Verdict:
     return refused(
-        Reason(code="documents_unreadable", message=f"the documents cannot be read: {problem}")
+        Reason(
+            code="documents_unreadable",
+            message=f"the documents cannot be read: {problem}",
+            messageZh="单证无法读取",
+        )
     )
+
+
+# What customs does not agree to, in Chinese.
+_KIND_ZH = {ActionKind.CANCELLATION: "撤销", ActionKind.RETURN: "退货"}
 
 
 def returned_quantities(lines: Iterable[ReturnedLine]) -> dict[int, Decimal]:
@@ -187,7 +198,9 @@ def line_problems(documents: DeclarationDocuments, action: ActionMessage) -> lis
         if line is None:
             problems.append(
                 Reason(
-                    code="return_line_unknown", message=f"line {gnum}: no such line in the order"
+                    code="return_line_unknown",
+                    message=f"line {gnum}: no such line in the order",
+                    messageZh=f"第 {gnum} 行：订单中没有此行",
                 )
             )
         elif so_far[gnum] > line.qty:
@@ -195,6 +208,7 @@ def line_problems(documents: DeclarationDocuments, action: ActionMessage) -> lis
                 Reason(
                     code="return_exceeds_quantity",
                     message=f"line {gnum}: {so_far[gnum]} returned in all, of {line.qty} declared",
+                    messageZh=f"第 {gnum} 行：累计退货 {so_far[gnum]}，超过申报数量 {line.qty}",
                 )
             )
     return problems

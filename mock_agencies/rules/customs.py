@@ -51,8 +51,8 @@ def off_the_list(documents: DeclarationDocuments, positive_list: PositiveList) -
     return [
         Reason(
             code="not_on_positive_list",
-            message=f"line {n}: HS code {item.gcode} is not on the cross-border retail "
-            "import list (跨境电子商务零售进口商品清单)",
+            message=f"line {n}: HS code {item.gcode} is not on the cross-border retail import list",
+            messageZh=f"第 {n} 行：HS 编码 {item.gcode} 不在跨境电子商务零售进口商品清单内",
         )
         for n, item in enumerate(documents.order.items, start=1)
         if item.gcode not in positive_list
@@ -69,6 +69,7 @@ def over_limits(documents: DeclarationDocuments, used_this_year: Decimal) -> lis
                 code="single_limit_exceeded",
                 message=f"dutiable value {value} exceeds the single-transaction limit "
                 f"{SINGLE_LIMIT} (CEB -621005)",
+                messageZh=f"完税价格 {value} 超过单次交易限值 {SINGLE_LIMIT}（CEB -621005）",
             )
         )
     if used_this_year + value > ANNUAL_LIMIT:
@@ -77,6 +78,8 @@ def over_limits(documents: DeclarationDocuments, used_this_year: Decimal) -> lis
                 code="annual_limit_exceeded",
                 message=f"{used_this_year} already used this year plus {value} exceeds the "
                 f"buyer's annual limit {ANNUAL_LIMIT} (CEB -621018)",
+                messageZh=f"本年已用 {used_this_year}，加上本单 {value}，超过年度交易限值 "
+                f"{ANNUAL_LIMIT}（CEB -621018）",
             )
         )
     return reasons
@@ -91,6 +94,35 @@ def detained(declaration_id: str) -> bool:
     return selected(declaration_id, "customs-detention", DETENTION_RATE)
 
 
+# 信用负面清单: a listed e-commerce company's declarations are all inspected (事中全面查验).
+LISTED = Reason(
+    code="negative_list",
+    message="the e-commerce company is on the credit negative list: every declaration of "
+    "it is inspected",
+    messageZh="电商企业列入信用负面清单：其申报单全面查验",
+)
+DETAINED = Reason(
+    code="inspection_findings",
+    message="detained after inspection",
+    messageZh="查验后扣留",
+)
+# The credit grades as customs names them in Chinese.
+GRADE_ZH = {"advanced": "高级认证企业", "general": "一般信用企业", "discredited": "失信企业"}
+
+
+def fully_inspected(declaration_id: str) -> Decision:
+    """Inspected because the e-commerce company is listed; detained as often as any
+    inspected declaration."""
+    if detained(declaration_id):
+        return Decision(
+            ReceiptStatus.DETAINED,
+            reasons=(DETAINED,),
+            inspected=True,
+            inspection_reasons=(LISTED,),
+        )
+    return Decision(ReceiptStatus.RELEASED, inspected=True, inspection_reasons=(LISTED,))
+
+
 def decide(
     declaration_id: str,
     documents: DeclarationDocuments,
@@ -98,19 +130,22 @@ def decide(
     credit_grade: str,
     used_this_year: Decimal,
     positive_list: PositiveList,
+    listed: bool = False,
 ) -> Decision:
     refusals = [*off_the_list(documents, positive_list), *over_limits(documents, used_this_year)]
     if refusals:
         return rejected(*refusals)
+    if listed:
+        return fully_inspected(declaration_id)
     if not sampled(declaration_id, credit_grade):
         return Decision(ReceiptStatus.RELEASED)
     why = Reason(
         code="risk_sampled",
-        message=f"selected for inspection (查验) by risk sampling, credit grade {credit_grade}",
+        message=f"selected for inspection by risk sampling, credit grade {credit_grade}",
+        messageZh=f"风险布控抽中查验（{GRADE_ZH.get(credit_grade, credit_grade)}）",
     )
     if detained(declaration_id):
-        found = Reason(code="inspection_findings", message="detained after inspection (扣留)")
         return Decision(
-            ReceiptStatus.DETAINED, reasons=(found,), inspected=True, inspection_reasons=(why,)
+            ReceiptStatus.DETAINED, reasons=(DETAINED,), inspected=True, inspection_reasons=(why,)
         )
     return Decision(ReceiptStatus.RELEASED, inspected=True, inspection_reasons=(why,))

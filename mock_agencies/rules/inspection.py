@@ -10,6 +10,15 @@ PROHIBITED_CHAPTERS: dict[str, str] = {
     "01": "live animals",
     "02": "meat and edible meat offal (fresh, chilled or frozen)",
 }
+# The chapters' names in Chinese, for the reasons' messageZh.
+CHAPTERS_ZH: dict[str, str] = {
+    "01": "活动物",
+    "02": "肉及食用杂碎（鲜、冷、冻）",
+    "04": "乳品、蛋品、天然蜂蜜",
+    "19": "谷物及乳制品、婴幼儿配方食品",
+    "21": "杂项食品",
+    "33": "化妆品及盥洗用品",
+}
 # Allowed, but sampled for inspection.
 FLAGGED_CHAPTERS: dict[str, str] = {
     "04": "dairy produce, eggs, honey",
@@ -37,6 +46,8 @@ def decide(
             code="prohibited_goods",
             message=f"line {n}: HS chapter {chapter} ({PROHIBITED_CHAPTERS[chapter]}) "
             "may not be imported as a cross-border retail import",
+            messageZh=f"第 {n} 行：HS 第 {chapter} 章（{CHAPTERS_ZH[chapter]}）"
+            "不得以跨境电商零售方式进口",
         )
         for n, chapter in enumerate(chapters, start=1)
         if chapter in PROHIBITED_CHAPTERS
@@ -49,6 +60,7 @@ def decide(
             code="category_sampled",
             message="selected for inspection: "
             + ", ".join(f"chapter {c} ({FLAGGED_CHAPTERS[c]})" for c in flagged),
+            messageZh="抽中查验：" + "、".join(f"第 {c} 章（{CHAPTERS_ZH[c]}）" for c in flagged),
         )
         return Decision(ReceiptStatus.PASSED, inspected=True, inspection_reasons=(why,))
     return Decision(ReceiptStatus.PASSED)

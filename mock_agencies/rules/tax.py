@@ -213,6 +213,7 @@ def decide(documents: DeclarationDocuments, rates: RateTable | None = None) -> D
                 code="tax_underdeclared",
                 message=f"declared taxTotal {declared} is below the assessed tax "
                 f"{assessment.total}",
+                messageZh=f"申报代扣税款 {declared} 低于核定税款 {assessment.total}",
             ),
             tax=assessment,
         )

@@ -178,6 +178,56 @@ def a_batch(world: World) -> Request:
     )
 
 
+# The negative list, complaints and take-downs: each write gets a fresh record to act on.
+NEGATIVE_LIST = "/v1/regulator/negative-list"
+# A 1×1 PNG, base64.
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5E"
+    "rkJggg=="
+)
+
+
+def a_listing(world: World) -> Request:
+    body = world.fresh_filing()
+    world.as_admin("POST", "/v1/enterprises", json=body)
+    listing = {"customsCode": body["customsCode"], "reason": "fakes", "legalBasis": "Art. 84"}
+    return "POST", NEGATIVE_LIST, {"json": listing}
+
+
+def a_lifting(world: World) -> Request:
+    method, url, kwargs = a_listing(world)
+    listed = world.as_admin(method, url, **kwargs)
+    return "POST", f"{NEGATIVE_LIST}/{listed['id']}/lift", {"json": {"reason": "appeal"}}
+
+
+def a_complaint(world: World) -> dict[str, Any]:
+    """Filed by the admin, about the party (a platform), with a PNG as evidence."""
+    body = {
+        "kind": "counterfeit",
+        "enterpriseCode": world.party_code,
+        "product": {"name": "handbag", "barcode": "6901234567892"},
+        "description": "a fake",
+        "attachments": [{"filename": "a.png", "contentType": "image/png", "data": PNG}],
+    }
+    filed: dict[str, Any] = world.as_admin("POST", "/v1/complaints", json=body)
+    return filed
+
+
+def a_decision(world: World) -> Request:
+    url = f"/v1/regulator/complaints/{a_complaint(world)['id']}/decision"
+    return "POST", url, {"json": {"decision": "reject", "reason": "genuine"}}
+
+
+def an_acknowledgement(world: World) -> Request:
+    upheld = world.as_admin(
+        "POST",
+        f"/v1/regulator/complaints/{a_complaint(world)['id']}/decision",
+        json={"decision": "uphold", "reason": "fake"},
+    )
+    url = f"/v1/takedowns/{upheld['takedown']['id']}/acknowledgement"
+    return "POST", url, {"json": {"actionTaken": "removed"}}
+
+
 # Route → (how to call it, expected status per caller). Writes get a fresh object each
 # time, so callers do not interfere.
 EVERYONE_READS = {"anonymous": 401, "admin": 200, "customs": 200, "tax": 200}
@@ -406,6 +456,75 @@ TABLE: dict[tuple[str, str], tuple[MakeRequest, dict[str, int]]] = {
             {"json": {"creditGrade": "advanced", "reason": "audit passed"}},
         ),
         REGULATORS_ONLY | {"tax": 403},
+    ),
+    # Credit records: an enterprise reads its own; anyone with a key reads a summary.
+    ("GET", "/v1/enterprises/{customsCode}/credit"): (
+        lambda w: ("GET", f"/v1/enterprises/{w.party_code}/credit", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 404},
+    ),
+    ("GET", "/v1/credit/{customsCode}"): (
+        lambda w: ("GET", f"/v1/credit/{w.party_code}", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 200},
+    ),
+    # Customs, commerce and market supervision list and lift; the published list needs no key.
+    ("POST", NEGATIVE_LIST): (
+        a_listing,
+        REGULATORS_ONLY | {"admin": 201, "customs": 201, "tax": 403},
+    ),
+    ("GET", NEGATIVE_LIST): (lambda w: ("GET", NEGATIVE_LIST, {}), REGULATORS_ONLY),
+    ("POST", "/v1/regulator/negative-list/{listingId}/lift"): (
+        a_lifting,
+        REGULATORS_ONLY | {"tax": 403},
+    ),
+    ("GET", "/v1/public/blacklist"): (
+        lambda w: ("GET", "/v1/public/blacklist", {}),
+        {caller: 200 for caller in CALLERS},
+    ),
+    # Anyone complains; the complainant follows with the token (none here: as if there
+    # were no such complaint); regulators see all and triage (not tax).
+    ("POST", "/v1/complaints"): (
+        lambda w: (
+            "POST",
+            "/v1/complaints",
+            {
+                "json": {
+                    "kind": "quality",
+                    "enterpriseCode": w.party_code,
+                    "product": {"name": "cream"},
+                    "description": "rash",
+                }
+            },
+        ),
+        {caller: 201 for caller in CALLERS},
+    ),
+    ("GET", "/v1/complaints/{complaintId}"): (
+        lambda w: ("GET", f"/v1/complaints/{a_complaint(w)['id']}", {}),
+        {"anonymous": 404, "admin": 200, "customs": 200, "tax": 200, "party": 404, "stranger": 404},
+    ),
+    ("GET", "/v1/regulator/complaints"): (
+        lambda w: ("GET", "/v1/regulator/complaints", {}),
+        REGULATORS_ONLY,
+    ),
+    ("POST", "/v1/regulator/complaints/{complaintId}/decision"): (
+        a_decision,
+        REGULATORS_ONLY | {"tax": 403},
+    ),
+    ("GET", "/v1/regulator/complaints/{complaintId}/attachments/{position}"): (
+        lambda w: ("GET", f"/v1/regulator/complaints/{a_complaint(w)['id']}/attachments/1", {}),
+        REGULATORS_ONLY,
+    ),
+    ("GET", "/v1/regulator/complaints/{complaintId}/trace"): (
+        lambda w: ("GET", f"/v1/regulator/complaints/{a_complaint(w)['id']}/trace", {}),
+        REGULATORS_ONLY,
+    ),
+    # A platform reads and acknowledges its own take-down notices.
+    ("GET", "/v1/takedowns"): (
+        lambda w: ("GET", "/v1/takedowns", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 200},
+    ),
+    ("POST", "/v1/takedowns/{takedownId}/acknowledgement"): (
+        an_acknowledgement,
+        {"anonymous": 401, "admin": 200, "customs": 403, "tax": 403, "party": 200, "stranger": 404},
     ),
     # Customs and commerce suspend and reinstate; a bystander is reinstated each time.
     ("POST", "/v1/regulator/enterprises/{customsCode}/status"): (

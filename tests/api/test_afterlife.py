@@ -334,7 +334,7 @@ def test_returns_in_parts_add_up_to_everything(
     dispatch(filed_client, agencies)
     shown = detail(filed_client, declaration_id)
     assert shown["status"] == "partially_returned"
-    assert shown["returns"][0]["quotaGivenBack"] == "899"
+    assert shown["returns"][0]["quotaGivenBack"] == "899.00"
     assert quota_used(engine, buyer.id_number) == total - Decimal("899.00")
 
     over = filed_client.post(
@@ -524,6 +524,6 @@ def test_a_refusal_crossing_a_cancellation_gives_the_quota_back_once(
     dispatch(filed_client, agencies)
     shown = detail(filed_client, declaration_id)
     assert shown["status"] == "cancelled"
-    assert shown["cancellations"][0]["quotaGivenBack"] == "0"
+    assert shown["cancellations"][0]["quotaGivenBack"] == "0.00"
     assert quota_used(engine, buyer.id_number) == 0
     assert_trail_holds(engine)

@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -41,7 +42,8 @@ def test_all_four_clearing_clears_the_declaration(filed_client: TestClient, decl
     clear_everything(filed_client, declared)
     record = filed_client.get(f"/v1/declarations/{declared}").json()
     assert (record["status"], record["cebStatus"]) == ("cleared", 800)
-    assert record["tax"] == TAX
+    # Amounts are shown with two decimals.
+    assert record["tax"] == {name: f"{Decimal(value):.2f}" for name, value in TAX.items()}
     assert {a["agency"]: a["status"] for a in record["agencies"]} == {
         "customs": "released",
         "inspection": "passed",

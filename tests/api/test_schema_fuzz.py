@@ -9,7 +9,9 @@ in lists, statistics, exports and the feed. Generation is deterministic (a fixed
 example database), so a failure here fails the same way on every run."""
 
 import copy
+import re
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +25,8 @@ from schemathesis.python import asgi
 
 from app import demo
 from app.main import create_app
+from app.openapi_document import IDEMPOTENCY_KEY as IDEMPOTENCY_KEY_HEADER
+from app.openapi_document import IDEMPOTENCY_PARAMETER
 from app.store.db import upgrade
 from tests.support.factories import Declarations, register_everywhere
 from tests.support.service import ADMIN_KEY, quiet_settings
@@ -71,6 +75,17 @@ ALSO_REFUSED = {
     # the business rules (422). A return naming lines not bought is 422.
     "PUT /v1/declarations/{declarationId}": ["412", "422", "428"],
     "POST /v1/declarations/{declarationId}/returns": ["422"],
+    "GET /v1/regulator/negative-list": ["400"],
+    "GET /v1/public/blacklist": ["400"],
+    "GET /v1/regulator/complaints": ["400"],
+    "GET /v1/regulator/complaints/{complaintId}/trace": ["400"],
+    "GET /v1/takedowns": ["400"],
+    # A listing ends in the future; evidence must be base64 of a PNG, JPEG or PDF of at
+    # most 2 MiB, of the type it declares; an upheld complaint needs a known platform
+    # (and goods it names, to block them).
+    "POST /v1/regulator/negative-list": ["422"],
+    "POST /v1/complaints": ["422"],
+    "POST /v1/regulator/complaints/{complaintId}/decision": ["422"],
 }
 # /validate and /batch answer 200 to declarations that break the schema, by design:
 # /validate reports the problems as its result ("always 200"), and a batch refuses each
@@ -99,6 +114,9 @@ def config(coverage: bool) -> schemathesis.Config:
                 "max-examples": MAX_EXAMPLES,
                 "deterministic": True,
                 "database": "none",
+                # Unknown query parameters are ignored by every route, as HTTP APIs do;
+                # adding some is not a request the schema forbids being accepted.
+                "allow-extra-parameters": False,
             },
             "phases": {"coverage": {"enabled": coverage}},
             "operations": [
@@ -184,9 +202,27 @@ full = schemathesis.openapi.from_dict(copy.deepcopy(SPEC), config=config(coverag
 quick = schemathesis.openapi.from_dict(copy.deepcopy(SPEC), config=config(coverage=False))
 
 
+IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_PARAMETER["schema"]["pattern"])
+
+
+def unique_idempotency_key(case: Any) -> None:
+    """A valid Idempotency-Key made unique: generated cases reuse the same few values
+    (boundary values, examples) for different requests, which the service rightly refuses
+    (422 idempotency_key_reused, tested in tests/api/test_idempotency.py). Invalid keys
+    are left as generated, to be refused with 400."""
+    headers = case.headers or {}
+    key = headers.get(IDEMPOTENCY_KEY_HEADER)
+    if isinstance(key, str) and len(key) <= 255 and IDEMPOTENCY_KEY.fullmatch(key):
+        headers[IDEMPOTENCY_KEY_HEADER] = uuid.uuid4().hex
+
+
 def call_and_validate(case: Any, principal: str, fuzzing: Fuzzing) -> None:
     """One generated call as this caller, with every default check on the answer."""
     fuzzing.cases[principal] += 1
+    # Checks send probes of their own (the call without its key, to see that the key is
+    # required): to this app, in-process, like the call.
+    case.operation.schema.app = fuzzing.app
+    unique_idempotency_key(case)
     case.call_and_validate(
         session=fuzzing.client, headers=fuzzing.headers(principal), app=fuzzing.app
     )

@@ -20,6 +20,10 @@ PLATFORM = DEMO_PARTIES.platform.customs_code
 # Every route that takes a body.
 # A declaration id for the routes about one (the body's type is refused before it is read).
 DECLARATION = "00000000-0000-0000-0000-000000000000"
+# Ids for the negative list's, complaints' and take-downs' routes.
+LISTING = "00000000-0000-7000-8000-00000000000a"
+COMPLAINT = "00000000-0000-7000-8000-00000000000b"
+TAKEDOWN = "00000000-0000-7000-8000-00000000000c"
 ROUTES = [
     "/v1/declarations",
     "/v1/declarations/validate",
@@ -37,6 +41,11 @@ ROUTES = [
     f"/v1/enterprises/{PLATFORM}/certificates",
     f"/v1/declarations/{DECLARATION}/cancellation",
     f"/v1/declarations/{DECLARATION}/returns",
+    "/v1/regulator/negative-list",
+    f"/v1/regulator/negative-list/{LISTING}/lift",
+    "/v1/complaints",
+    f"/v1/regulator/complaints/{COMPLAINT}/decision",
+    f"/v1/takedowns/{TAKEDOWN}/acknowledgement",
 ]
 
 # (Content-Type, body): not JSON, or not said to be.
@@ -143,6 +152,9 @@ def test_every_route_that_takes_a_body_documents_its_415(filed_client: TestClien
         path.replace(PLATFORM, "{customsCode}")
         .replace("/customs", "/{agency}")
         .replace(DECLARATION, "{declarationId}")
+        .replace(LISTING, "{listingId}")
+        .replace(COMPLAINT, "{complaintId}")
+        .replace(TAKEDOWN, "{takedownId}")
         for path in ROUTES
     } <= posted
     for path, method, operation in with_body:

@@ -28,6 +28,12 @@ TABLES = (
     "enterprise_certificates",
     "enterprise_signature_policies",
     "party_documents",
+    "credit_events",
+    "negative_listings",
+    "complaint_attachments",
+    "takedowns",
+    "blocked_products",
+    "complaints",
 )
 
 

@@ -34,8 +34,12 @@ ACTIVE_FILINGS: dict[str, FilingFacts] = {
     for filing in DEMO_PARTIES.filings()
 }
 # Not rules of the documents: a duplicate order is a 409, a caller's party is checked
-# before the rules.
-RULE_CODES = [c for c in RuleCode if c not in (RuleCode.DUPLICATE_ORDER, RuleCode.NOT_A_PARTY)]
+# before the rules; blocked goods are the trust rules' (tests/unit/test_trust_rules.py).
+RULE_CODES = [
+    c
+    for c in RuleCode
+    if c not in (RuleCode.DUPLICATE_ORDER, RuleCode.NOT_A_PARTY, RuleCode.PRODUCT_BLOCKED)
+]
 # A watch above the single limit: one indivisible item when declared with qty 1.
 WATCH = Product("机械手表", "自动上链，精钢表壳", "9102110000", "007", Decimal("6800.00"), "502")
 
@@ -130,6 +134,7 @@ CHECK_OF: dict[RuleCode, Check] = {code: documents for code in RULE_CODES} | {
     C.ENTERPRISE_NOT_FILED: filings,
     C.ENTERPRISE_ROLE_MISMATCH: filings,
     C.ENTERPRISE_INACTIVE: filings,
+    C.ENTERPRISE_LISTED: filings,
     C.ANNUAL_LIMIT_EXCEEDED: annual,
     C.WAYBILL_REUSED: waybill,
 }
@@ -212,6 +217,11 @@ BREACHES: dict[str, Breach] = {
     "enterprise_inactive": given(
         C.ENTERPRISE_INACTIVE, "/payment/payCode", filing_of(PAYMENT, {"payment"}, "suspended")
     ),
+    "enterprise_listed": given(
+        C.ENTERPRISE_LISTED,
+        "/order/ebcCode",
+        Facts(ACTIVE_FILINGS | {ECOMMERCE: FilingFacts(frozenset({"ecommerce"}), "active", True)}),
+    ),
     # One line, but of two units: not one indivisible item.
     "single_limit_exceeded": Breach(
         C.SINGLE_LIMIT_EXCEEDED, ("/order/goodsValue",), lines=[(PRODUCTS[5], 2)]
@@ -240,7 +250,7 @@ VARIANTS: dict[str, Breach] = {
 
 def test_every_rule_code_has_a_breach() -> None:
     assert {breach.code for breach in BREACHES.values()} == set(RULE_CODES)
-    assert len(RULE_CODES) == 20
+    assert len(RULE_CODES) == 21
 
 
 @pytest.mark.parametrize(

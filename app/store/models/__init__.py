@@ -17,12 +17,24 @@ from app.store.models.enterprise import Enterprise, EnterpriseRegistration
 from app.store.models.idempotency import IdempotencyRecord
 from app.store.models.outbox import OutboxMessage
 from app.store.models.party_document import PartyDocument
+from app.store.models.trust import (
+    BlockedProduct,
+    Complaint,
+    ComplaintAttachment,
+    CreditEvent,
+    NegativeListing,
+    Takedown,
+)
 from app.store.models.webhook import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "ApiKey",
     "AuditEntry",
+    "BlockedProduct",
     "BuyerQuota",
+    "Complaint",
+    "ComplaintAttachment",
+    "CreditEvent",
     "Declaration",
     "DeclarationAction",
     "DeclarationAgency",
@@ -32,11 +44,13 @@ __all__ = [
     "EnterpriseCertificate",
     "EnterpriseRegistration",
     "IdempotencyRecord",
+    "NegativeListing",
     "OutboxMessage",
     "PartyDocument",
     "Refusal",
     "RefusalCode",
     "SignaturePolicy",
+    "Takedown",
     "Waybill",
     "WebhookDelivery",
     "WebhookEndpoint",

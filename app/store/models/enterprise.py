@@ -24,6 +24,10 @@ class Enterprise(SQLModel, table=True):
     credit_grade: str = Field(max_length=16)
     # Why a regulator last changed the status (a suspension, a revocation).
     status_reason: str | None = Field(default=None, max_length=500)
+    # While on the credit negative list: until when (app.domain.trust.OPEN_ENDED for a
+    # listing without an end). Kept on the filing so that the intake learns it with the
+    # filing, in the one statement it reads its facts with.
+    listed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

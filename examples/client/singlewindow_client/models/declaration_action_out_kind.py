@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class DeclarationActionOutKind(StrEnum):
+    CANCELLATION = "cancellation"
+    RETURN = "return"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="ReceiptsApplied")
+
+
+@_attrs_define
+class ReceiptsApplied:
+    """
+    Attributes:
+        applied (int):
+        ignored (int):
+        unknown (list[str]):
+    """
+
+    applied: int
+    ignored: int
+    unknown: list[str]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        applied = self.applied
+
+        ignored = self.ignored
+
+        unknown = self.unknown
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "applied": applied,
+                "ignored": ignored,
+                "unknown": unknown,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        applied = d.pop("applied")
+
+        ignored = d.pop("ignored")
+
+        unknown = cast(list[str], d.pop("unknown"))
+
+        receipts_applied = cls(
+            applied=applied,
+            ignored=ignored,
+            unknown=unknown,
+        )
+
+        receipts_applied.additional_properties = d
+        return receipts_applied
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

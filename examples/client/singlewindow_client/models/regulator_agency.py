@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class RegulatorAgency(StrEnum):
+    COMMERCE = "commerce"
+    CUSTOMS = "customs"
+    FOREX = "forex"
+    INSPECTION = "inspection"
+    TAX = "tax"
+
+    def __str__(self) -> str:
+        return str(self.value)
