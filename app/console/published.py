@@ -13,7 +13,7 @@ from app.console.i18n import Translator, choose
 from app.console.rendering import Formats, cents, render
 from app.console.routing import page_router
 from app.store import console
-from app.store.export import _csv_lines
+from app.store.export import csv_lines
 
 router = page_router()
 
@@ -107,7 +107,7 @@ async def index_csv(request: Request, viewer: HeavyRegulatorDep) -> Response:
         )
     name = f"index-{figures[0].month}-{figures[-1].month}.csv" if figures else "index.csv"
     return Response(
-        _csv_lines(lines),
+        csv_lines(lines),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

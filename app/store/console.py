@@ -47,7 +47,7 @@ from app.store.models import (
     WebhookEndpoint,
 )
 from app.store.pagination import page
-from app.store.stats import _amount_sum
+from app.store.stats import amount_sum
 
 # A declaration counts as cleared once all four agencies let the goods in, whatever
 # happened after (a return); as decided once the agencies have had their final say.
@@ -392,8 +392,8 @@ def monthly_index(engine: Engine, first: datetime, end: datetime) -> list[MonthF
                 month,
                 d.status,
                 func.count(),
-                _amount_sum(dialect, d.dutiable_value),
-                _amount_sum(dialect, d.tax_total),
+                amount_sum(dialect, d.dutiable_value),
+                amount_sum(dialect, d.tax_total),
             )
             .where(_in_range(d.created_at, first, end))
             .group_by(month, d.status)
@@ -411,7 +411,7 @@ def monthly_index(engine: Engine, first: datetime, end: datetime) -> list[MonthF
             months[key].refusals = n
         month = _utc_month(dialect, c.completed_at)
         for key, kind, n, refund in connection.execute(
-            select(month, c.kind, func.count(), _amount_sum(dialect, c.refund_total))
+            select(month, c.kind, func.count(), amount_sum(dialect, c.refund_total))
             .where(
                 _in_range(c.completed_at, first, end),
                 c.status == ActionState.COMPLETED.value,

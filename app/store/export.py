@@ -58,11 +58,11 @@ def iter_declarations(
     """The declarations created in [from, to), oldest first: one ``bytes`` per page,
     the CSV header first."""
     if fmt == "csv":
-        yield _csv_lines([FIELDS])
+        yield csv_lines([FIELDS])
     for rows in _pages(engine, created_from, created_to, chunk):
         values = [tuple(_plain(v) for v in row) for row in rows]
         if fmt == "csv":
-            yield _csv_lines(values)
+            yield csv_lines(values)
         else:
             yield "".join(
                 json.dumps(dict(zip(FIELDS, v, strict=True)), ensure_ascii=False) + "\n"
@@ -118,7 +118,7 @@ def _inert(cell: str | int | None) -> str | int | None:
     return cell
 
 
-def _csv_lines(rows: Sequence[Sequence[str | int | None]]) -> bytes:
+def csv_lines(rows: Sequence[Sequence[str | int | None]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerows([_inert(cell) for cell in row] for row in rows)

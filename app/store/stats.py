@@ -121,8 +121,8 @@ def compute(engine: Engine, created_from: datetime, created_to: datetime) -> Sta
             select(
                 d.status,
                 func.count(),
-                _amount_sum(dialect, d.dutiable_value),
-                _amount_sum(dialect, d.tax_total),
+                amount_sum(dialect, d.dutiable_value),
+                amount_sum(dialect, d.tax_total),
             )
             .where(in_range)
             .group_by(d.status)
@@ -186,7 +186,7 @@ def _after_release(
             c.kind,
             c.status,
             func.count(),
-            _amount_sum(connection.dialect, c.refund_total),
+            amount_sum(connection.dialect, c.refund_total),
             func.sum(c.quota_given_back),
         )
         .where(
@@ -233,7 +233,7 @@ class _Amount(TypeDecorator[Decimal]):
         return Decimal(value)
 
 
-def _amount_sum(dialect: Dialect, column: Any) -> Any:
+def amount_sum(dialect: Dialect, column: Any) -> Any:
     """SUM of an amount column, exact on both backends, 0 when there is nothing."""
     if dialect.name == "sqlite":
         units = cast(func.round(column * 10**_AMOUNT_SCALE), Integer)
@@ -325,7 +325,7 @@ def _ranked(
         select(
             key.label("key"),
             func.count().label("lines"),
-            _amount_sum(connection.dialect, c.total_price).label("value"),
+            amount_sum(connection.dialect, c.total_price).label("value"),
         )
         .where(c.created_at >= created_from, c.created_at < created_to)
         .group_by(key)
