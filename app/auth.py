@@ -391,6 +391,24 @@ def agency_signed() -> DependsParam:
     return guard
 
 
+def guard(rule: Rule) -> DependsParam:
+    """A route's access rule given as a ``Rule`` (one the console's actions share)."""
+    dependency: DependsParam = Depends(Access(rule))
+    return dependency
+
+
+# The regulators' actions on filings, shared by their API routes and the console's forms:
+# customs grades credit; customs and commerce suspend, reinstate and revoke.
+GRADING = Rule(
+    frozenset({PrincipalKind.ADMIN, PrincipalKind.REGULATOR}),
+    frozenset({RegulatorAgency.CUSTOMS}),
+)
+CHANGING_STATUS = Rule(
+    frozenset({PrincipalKind.ADMIN, PrincipalKind.REGULATOR}),
+    frozenset({RegulatorAgency.CUSTOMS, RegulatorAgency.COMMERCE}),
+)
+
+
 def rule_of(dependencies: list[Any]) -> Rule | None:
     for dependency in dependencies:
         call = getattr(dependency, "dependency", None)

@@ -8,23 +8,14 @@ from urllib.parse import parse_qs
 
 from fastapi import Depends, Request
 
-from app.auth import Cost, Principal, PrincipalKind, Rule
+from app import auth
+from app.auth import Cost, Principal, Rule
 from app.config import Settings
 from app.console.session import COOKIE, CSRF_FIELD, Session, open_sealed, session_secret
 from app.errors import Forbidden, Unauthenticated
-from app.store.keys import RegulatorAgency
 
-# The rules of the regulators' actions, as the API's routes declare them
-# (POST /v1/regulator/enterprises/{customsCode}/credit-grade and .../status); a test
-# holds the two the same.
-GRADING = Rule(
-    frozenset({PrincipalKind.ADMIN, PrincipalKind.REGULATOR}),
-    frozenset({RegulatorAgency.CUSTOMS}),
-)
-CHANGING_STATUS = Rule(
-    frozenset({PrincipalKind.ADMIN, PrincipalKind.REGULATOR}),
-    frozenset({RegulatorAgency.CUSTOMS, RegulatorAgency.COMMERCE}),
-)
+# The rules of the regulators' actions: the same ones the API's routes declare.
+GRADING, CHANGING_STATUS = auth.GRADING, auth.CHANGING_STATUS
 # A form has a token and a few fields; more is not one of ours.
 _MAX_FIELDS = 20
 _FORM = "application/x-www-form-urlencoded"

@@ -9,7 +9,16 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy import Engine
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
-from app.auth import ADMIN, REGULATOR, Cost, PrincipalDep, allow
+from app.auth import (
+    ADMIN,
+    CHANGING_STATUS,
+    GRADING,
+    REGULATOR,
+    Cost,
+    PrincipalDep,
+    allow,
+    guard,
+)
 from app.config import Settings
 from app.domain.clearance import ClearanceStatus
 from app.domain.violations import RuleViolation
@@ -47,7 +56,6 @@ from app.schemas.regulator import (
 )
 from app.schemas.responses import DeclarationPage, DeclarationSummary
 from app.store import audit, audit_checkpoints, audit_rows, enterprises, export, regulator, stats
-from app.store.keys import RegulatorAgency
 
 router = APIRouter(prefix="/v1/regulator", tags=["regulators"])
 
@@ -415,7 +423,7 @@ async def take_checkpoint(engine: EngineDep, settings: SettingsDep) -> AuditChec
     response_model=EnterprisePublic,
     summary="Grade an enterprise's credit (customs)",
     openapi_extra=json_body("CreditGradeChange"),
-    dependencies=[allow(ADMIN, REGULATOR, regulators={RegulatorAgency.CUSTOMS})],
+    dependencies=[guard(GRADING)],
     responses={**RESPONSES, 404: PROBLEM, 413: PROBLEM},
 )
 async def grade_enterprise(
@@ -458,9 +466,7 @@ async def grade_enterprise(
         "(`enterprise_inactive`). Revocation is final. Each change is in the audit trail."
     ),
     openapi_extra=json_body("FilingStatusChange"),
-    dependencies=[
-        allow(ADMIN, REGULATOR, regulators={RegulatorAgency.CUSTOMS, RegulatorAgency.COMMERCE})
-    ],
+    dependencies=[guard(CHANGING_STATUS)],
     responses={**RESPONSES, 404: PROBLEM, 409: PROBLEM, 413: PROBLEM},
 )
 async def change_enterprise_status(
