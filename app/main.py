@@ -37,8 +37,10 @@ from app.routers import (
     intake,
     keys,
     problems,
+    products,
     receipts,
     regulator,
+    trace,
     webhooks,
 )
 from app.runtime import die_with_supervisor, tune_gc
@@ -47,6 +49,12 @@ from app.schemas.certificates import CertificateRegistration, SignaturePolicyCha
 from app.schemas.declaration import DeclarationSet
 from app.schemas.documents import OrderDocument, PaymentDocument, WaybillDocument
 from app.schemas.enterprise import EnterpriseCreate
+from app.schemas.goods import (
+    DeliveryEventCreate,
+    OriginCertificateCreate,
+    ProductFilingCreate,
+    RecallCreate,
+)
 from app.schemas.keys import ApiKeyCreate
 from app.schemas.regulator import CreditGradeChange, FilingStatusChange
 from app.schemas.responses import DeclarationBatchRequest
@@ -94,6 +102,10 @@ _PARSED_BODIES = (
     ComplaintCreate,
     ComplaintDecision,
     TakedownAcknowledgement,
+    ProductFilingCreate,
+    DeliveryEventCreate,
+    RecallCreate,
+    OriginCertificateCreate,
 )
 
 
@@ -148,6 +160,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(regulator.router)
     app.include_router(credit.router)
     app.include_router(complaints.router)
+    app.include_router(products.router)
+    app.include_router(trace.router)
     app.include_router(health.router)
     app.include_router(problems.router)
     app.include_router(console.router)

@@ -3,7 +3,62 @@ service took and answered in a run with the demo parties (their names, codes and
 made up). The tests check each against its schema, so that an example never shows a field
 the service would refuse or not send."""
 
+import base64
 from typing import Any
+
+# The evidence of the complaints below, as filed: a photo of the goods' serial label (JPEG),
+# the brand owner's letter (PDF) and a screenshot of a listing (PNG); their pictures a few
+# pixels wide, to keep this short. Where the answer is the file itself, its example is the
+# file byte for byte, each byte shown as the character of the same code (Latin-1).
+_LABEL_PHOTO = bytes.fromhex(
+    "ffd8ffe000104a46494600010100000100010000ffdb00430001010101010101"
+    "0101010101010101010101010101010101010101010101010101010101010101"
+    "01010101010101010101010101010101010101010101010101ffc0000b080008"
+    "000801011100ffc40014000100000000000000000000000000000000ffc40014"
+    "100100000000000000000000000000000000ffda0008010100003f003fffd9"
+)
+_BRAND_LETTER = (
+    "%PDF-1.4\n"
+    "1 0 obj\n"
+    "<< /Type /Catalog /Pages 2 0 R >>\n"
+    "endobj\n"
+    "2 0 obj\n"
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>\n"
+    "endobj\n"
+    "3 0 obj\n"
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> "
+    ">> /Contents 5 0 R >>\n"
+    "endobj\n"
+    "4 0 obj\n"
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\n"
+    "endobj\n"
+    "5 0 obj\n"
+    "<< /Length 227 >>\n"
+    "stream\n"
+    "BT /F1 11 Tf 14 TL 56 780 Td (Brand protection department, on behalf of the maker) Tj T* "
+    "(Serial P5K-CN-4A7-2611 was never made or sold by the maker.) Tj T* (The hair dryer sold "
+    "as order ORD20261206001 is not genuine.) Tj T* ET\n"
+    "endstream\n"
+    "endobj\n"
+    "xref\n"
+    "0 6\n"
+    "0000000000 65535 f \n"
+    "0000000009 00000 n \n"
+    "0000000058 00000 n \n"
+    "0000000115 00000 n \n"
+    "0000000241 00000 n \n"
+    "0000000311 00000 n \n"
+    "trailer\n"
+    "<< /Size 6 /Root 1 0 R >>\n"
+    "startxref\n"
+    "589\n"
+    "%%EOF\n"
+).encode("ascii")
+_SCREENSHOT = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a"
+    "73000000104944415478da6338616404440c100a00233604b1ae7db9bc000000"
+    "0049454e44ae426082"
+)
 
 # Request bodies, by the name of their schema.
 BODY_EXAMPLES: dict[str, Any] = {
@@ -437,6 +492,91 @@ BODY_EXAMPLES: dict[str, Any] = {
         "createdAt": "2026-12-06T04:39:54.655673Z",
         "keyId": "d3bbfd9d4fe86b07",
         "signature": ("fa0a0ecfa6aac8dbad583e59abe63c4112a1ad37766b2c1dfa9df73ce404dc98"),
+    },
+    # Goods: product filings, delivery events, recalls, certificates of origin.
+    "ProductFilingCreate": {
+        "ebcCode": "3301960002",
+        "itemNo": "SKU-990099",
+        "name": "保湿面霜",
+        "hsCode": "3304990099",
+        "barcode": "6901234567892",
+        "brand": "雪肌",
+        "manufacturer": "Shiseido Co., Ltd.",
+        "originCountry": "116",
+        "unit": "007",
+        "specification": "50ml/瓶",
+    },
+    "DeliveryEventCreate": {
+        "event": "delivered",
+        "at": "2026-12-06T04:46:10+00:00",
+        "place": "北京市朝阳区建国路88号",
+        "note": "本人签收",
+    },
+    "RecallCreate": {
+        "barcode": "6901234567892",
+        "batch": "LOT-2026-11A",
+        "reason": "Microbial contamination found in batch LOT-2026-11A.",
+    },
+    "OriginCertificateCreate": {
+        "ebcCode": "3301960002",
+        "fta": "rcep",
+        "hsCode": "6109100021",
+        "value": "12000.00",
+        "exportCountry": "116",
+    },
+    # Trust: the credit negative list, complaints and take-down notices.
+    "ListingCreate": {
+        "customsCode": "3301960002",
+        "reason": (
+            "Sold counterfeit hair dryers through cross-border retail imports (complaint upheld)."
+        ),
+        "legalBasis": "《中华人民共和国电子商务法》第十三条、第八十五条",
+        "authority": "杭州市市场监督管理局",
+        "until": "2029-12-06T00:00:00+08:00",
+    },
+    "ListingLift": {
+        "reason": "Duties and fine paid; rectification accepted by the customs district.",
+    },
+    "ComplaintCreate": {
+        "kind": "counterfeit",
+        "enterpriseCode": "3301960002",
+        "product": {
+            "name": "电吹风",
+            "itemNo": "SKU-310000",
+            "barcode": "6953018310002",
+        },
+        "listingUrl": "https://www.yungou.example.cn/item/SKU-310000",
+        "orderNo": "ORD20261206001",
+        "logisticsNo": "SF1206000001",
+        "description": "收到的电吹风序列号在品牌官网查询不到，做工粗糙，插头无3C标志，怀疑为假货。",
+        "complainant": {
+            "kind": "consumer",
+            "name": "张洋",
+            "contact": "13506710094",
+        },
+        "attachments": [
+            {
+                "filename": "serial-label.jpg",
+                "contentType": "image/jpeg",
+                "data": base64.b64encode(_LABEL_PHOTO).decode(),
+            },
+            {
+                "filename": "brand-letter.pdf",
+                "contentType": "application/pdf",
+                "data": base64.b64encode(_BRAND_LETTER).decode(),
+            },
+        ],
+    },
+    "ComplaintDecision": {
+        "decision": "uphold",
+        "reason": "Brand owner confirmed the serial number is not genuine; counterfeit goods.",
+        "blockProduct": True,
+        "acknowledgeWithinHours": 24,
+    },
+    "TakedownAcknowledgement": {
+        "actionTaken": (
+            "Listing SKU-310000 removed; the seller's store is suspended pending review."
+        ),
     },
 }
 
@@ -999,6 +1139,10 @@ RESPONSE_EXAMPLES: dict[str, Any] = {
             "refundTotal": "0.00000",
             "quotaGivenBack": "0.00000",
         },
+        "certificatesOfOrigin": [
+            {"fta": "china_asean", "month": "2026-12", "applications": 1, "value": "8600.00"},
+            {"fta": "rcep", "month": "2026-12", "applications": 2, "value": "12100.50"},
+        ],
     },
     "FeedPage": {
         "items": [
@@ -1301,6 +1445,751 @@ RESPONSE_EXAMPLES: dict[str, Any] = {
         "durationMs": 41,
         "redelivery": True,
         "attemptedAt": "2026-12-06T04:39:06.120000Z",
+    },
+    # Goods: product filings, delivery events, traces, recalls, certificates of origin.
+    "FiledProduct": {
+        "ebcCode": "3301960002",
+        "itemNo": "SKU-990099",
+        "name": "保湿面霜",
+        "hsCode": "3304990099",
+        "barcode": "6901234567892",
+        "brand": "雪肌",
+        "manufacturer": "Shiseido Co., Ltd.",
+        "originCountry": "116",
+        "unit": "007",
+        "specification": "50ml/瓶",
+        "version": 1,
+        "filedBy": "enterprise:3301960002",
+        "createdAt": "2026-12-06T05:46:10.213595Z",
+        "updatedAt": "2026-12-06T05:46:10.213595Z",
+    },
+    "FiledProductPage": {
+        "nextCursor": None,
+        "items": [
+            {
+                "ebcCode": "3301960002",
+                "itemNo": "SKU-990099",
+                "name": "保湿面霜",
+                "hsCode": "3304990099",
+                "barcode": "6901234567892",
+                "brand": "雪肌",
+                "manufacturer": "Shiseido Co., Ltd.",
+                "originCountry": "116",
+                "unit": "007",
+                "specification": "50ml/瓶",
+                "version": 1,
+                "filedBy": "enterprise:3301960002",
+                "createdAt": "2026-12-06T05:46:10.213595Z",
+                "updatedAt": "2026-12-06T05:46:10.213595Z",
+            }
+        ],
+    },
+    "WaybillDeliveries": {
+        "declarationId": "01a249e3-69b0-777a-8e8b-cc03c12c69da",
+        "logisticsCode": "4403960004",
+        "logisticsNo": "SF0000000001",
+        "delivered": True,
+        "events": [
+            {
+                "event": "picked_up",
+                "at": "2026-12-06T00:46:10Z",
+                "place": "东京成田机场货站",
+                "note": None,
+                "recordedBy": "enterprise:4403960004",
+                "recordedAt": "2026-12-06T05:46:10.258203Z",
+            },
+            {
+                "event": "delivered",
+                "at": "2026-12-06T04:46:10Z",
+                "place": "北京市朝阳区建国路88号",
+                "note": "本人签收",
+                "recordedBy": "enterprise:4403960004",
+                "recordedAt": "2026-12-06T05:46:10.266979Z",
+            },
+        ],
+    },
+    "GoodsTrace": {
+        "sources": [
+            {
+                "ebcCode": "3301960002",
+                "itemNo": "SKU-990099",
+                "name": "保湿面霜",
+                "hsCode": "3304990099",
+                "barcode": "6901234567892",
+                "brand": "雪肌",
+                "manufacturer": "Shiseido Co., Ltd.",
+                "originCountry": "116",
+            }
+        ],
+        "shipments": [
+            {
+                "declarationId": "01a249e3-69b0-777a-8e8b-cc03c12c69da",
+                "createdAt": "2026-12-06T05:46:10.251251Z",
+                "ebpCode": "3301960001",
+                "ebcCode": "3301960002",
+                "orderNo": "ORD00000001",
+                "status": "accepted",
+                "cebStatus": 120,
+                "lines": [
+                    {
+                        "gnum": 1,
+                        "itemNo": "SKU-990099",
+                        "barCode": None,
+                        "itemName": "保湿面霜",
+                        "qty": "1",
+                        "gcode": "3304990099",
+                        "country": "116",
+                    }
+                ],
+                "destination": {
+                    "consignee": "胡艳军",
+                    "consigneeTelephone": "13321872363",
+                    "consigneeAddress": "上海市徐汇区漕溪北路201号",
+                    "consigneeDistrict": None,
+                },
+                "logisticsCode": "4403960004",
+                "logisticsNo": "SF0000000001",
+                "delivered": True,
+                "deliveries": [
+                    {
+                        "event": "picked_up",
+                        "at": "2026-12-06T00:46:10Z",
+                        "place": "东京成田机场货站",
+                        "note": None,
+                        "recordedBy": "enterprise:4403960004",
+                        "recordedAt": "2026-12-06T05:46:10.258203Z",
+                    },
+                    {
+                        "event": "delivered",
+                        "at": "2026-12-06T04:46:10Z",
+                        "place": "北京市朝阳区建国路88号",
+                        "note": "本人签收",
+                        "recordedBy": "enterprise:4403960004",
+                        "recordedAt": "2026-12-06T05:46:10.266979Z",
+                    },
+                ],
+            }
+        ],
+        "nextCursor": None,
+    },
+    "RecallDetail": {
+        "id": "01a249e3-69f5-70e2-8f2e-42956470405e",
+        "barcode": "6901234567892",
+        "batch": "LOT-2026-11A",
+        "reason": "Microbial contamination found in batch LOT-2026-11A.",
+        "productName": "保湿面霜",
+        "agency": "market",
+        "issuedBy": "regulator:market:b3db3df2-7b30-413e-8ff7-4a172da5a0e2",
+        "issuedAt": "2026-12-06T05:46:10.289342Z",
+        "declarations": 1,
+        "delivered": 1,
+        "affected": [
+            {
+                "declarationId": "01a249e3-69b0-777a-8e8b-cc03c12c69da",
+                "ebpCode": "3301960001",
+                "ebcCode": "3301960002",
+                "orderNo": "ORD00000001",
+                "logisticsCode": "4403960004",
+                "logisticsNo": "SF0000000001",
+                "status": "accepted",
+                "delivered": True,
+                "lines": [1],
+                "declaredAt": "2026-12-06T05:46:10.251251Z",
+            }
+        ],
+        "nextCursor": None,
+    },
+    "RecallPage": {
+        "nextCursor": None,
+        "items": [
+            {
+                "id": "01a249e3-69f5-70e2-8f2e-42956470405e",
+                "barcode": "6901234567892",
+                "batch": "LOT-2026-11A",
+                "reason": "Microbial contamination found in batch LOT-2026-11A.",
+                "productName": "保湿面霜",
+                "agency": "market",
+                "issuedBy": "regulator:market:b3db3df2-7b30-413e-8ff7-4a172da5a0e2",
+                "issuedAt": "2026-12-06T05:46:10.289342Z",
+                "declarations": 1,
+                "delivered": 1,
+            }
+        ],
+    },
+    "OriginCertificatePublic": {
+        "id": "01a249e3-6a03-71de-a430-eefd04198c76",
+        "ebcCode": "3301960002",
+        "fta": "rcep",
+        "hsCode": "6109100021",
+        "value": "12000.00",
+        "exportCountry": "116",
+        "appliedBy": "enterprise:3301960002",
+        "appliedAt": "2026-12-06T05:46:10.307189Z",
+    },
+    "OriginCertificatePage": {
+        "nextCursor": None,
+        "items": [
+            {
+                "id": "01a249e3-6a03-71de-a430-eefd04198c76",
+                "ebcCode": "3301960002",
+                "fta": "rcep",
+                "hsCode": "6109100021",
+                "value": "12000.00",
+                "exportCountry": "116",
+                "appliedBy": "enterprise:3301960002",
+                "appliedAt": "2026-12-06T05:46:10.307189Z",
+            }
+        ],
+    },
+    # Trust: credit records, the credit negative list, complaints and take-down notices.
+    "CreditSummary": {
+        "customsCode": "3301960002",
+        "name": "杭州海淘优选贸易有限公司",
+        "creditGrade": "discredited",
+        "listed": True,
+        "listedUntil": "2029-12-05T16:00:00Z",
+    },
+    "CreditRecord": {
+        "customsCode": "3301960002",
+        "name": "杭州海淘优选贸易有限公司",
+        "creditGrade": "discredited",
+        "listed": True,
+        "listedUntil": "2029-12-05T16:00:00Z",
+        "status": "active",
+        "events": [
+            {
+                "kind": "graded",
+                "source": "regulator:customs:e3557d55-b9f4-4b55-a9aa-44ef42a7c132",
+                "occurredAt": "2026-12-06T06:05:40.065487Z",
+                "detail": {
+                    "from": "general",
+                    "to": "discredited",
+                    "reason": "Listed on the credit negative list",
+                },
+            },
+            {
+                "kind": "listed",
+                "source": "regulator:market:d2aa736f-5d4a-4803-82a9-e49906ede61d",
+                "occurredAt": "2026-12-06T06:05:40.046889Z",
+                "detail": {
+                    "listingId": "01a249f5-434f-7778-973b-db0e480599c3",
+                    "reason": (
+                        "Sold counterfeit hair dryers through cross-border retail imports (complai"
+                        "nt upheld)."
+                    ),
+                    "legalBasis": "《中华人民共和国电子商务法》第十三条、第八十五条",
+                    "authority": "杭州市市场监督管理局",
+                    "until": "2029-12-06T00:00:00+08:00",
+                },
+            },
+            {
+                "kind": "lifted",
+                "source": "regulator:customs:e3557d55-b9f4-4b55-a9aa-44ef42a7c132",
+                "occurredAt": "2026-12-06T06:05:40.036654Z",
+                "detail": {
+                    "listingId": "01a249f5-433b-7186-892b-1502970719ba",
+                    "reason": (
+                        "Duties and fine paid; rectification accepted by the customs district."
+                    ),
+                },
+            },
+            {
+                "kind": "listed",
+                "source": "regulator:customs:e3557d55-b9f4-4b55-a9aa-44ef42a7c132",
+                "occurredAt": "2026-12-06T06:05:40.025790Z",
+                "detail": {
+                    "listingId": "01a249f5-433b-7186-892b-1502970719ba",
+                    "reason": "Understated the value of declared goods in 12 declarations.",
+                    "legalBasis": "《海关注册登记和备案企业信用管理办法》第十九条",
+                    "authority": "海关 Customs",
+                    "until": None,
+                },
+            },
+            {
+                "kind": "complaint_upheld",
+                "source": "regulator:market:d2aa736f-5d4a-4803-82a9-e49906ede61d",
+                "occurredAt": "2026-12-06T06:05:39.945268Z",
+                "detail": {
+                    "complaintId": "01a249f5-42d7-74b7-82ac-51fa4c38e4a3",
+                    "kind": "counterfeit",
+                    "product": {
+                        "name": "电吹风",
+                        "itemNo": "SKU-310000",
+                        "barcode": "6953018310002",
+                    },
+                    "takedownId": "01a249f5-42ed-770c-9c30-8617d95fb46d",
+                    "reason": (
+                        "Brand owner confirmed the serial number is not genuine; counterfeit goods."
+                    ),
+                },
+            },
+        ],
+        "refusalsByMonth": [
+            {
+                "month": "2026-12",
+                "rejected": 1,
+                "detained": 1,
+                "source": "declarations",
+            },
+        ],
+    },
+    "ListingPublic": {
+        "id": "01a249f5-434f-7778-973b-db0e480599c3",
+        "customsCode": "3301960002",
+        "uscc": "911101081EFLAULL43",
+        "name": "杭州海淘优选贸易有限公司",
+        "reason": (
+            "Sold counterfeit hair dryers through cross-border retail imports (complaint upheld)."
+        ),
+        "legalBasis": "《中华人民共和国电子商务法》第十三条、第八十五条",
+        "authority": "杭州市市场监督管理局",
+        "agency": "market",
+        "listedAt": "2026-12-06T06:05:40.046889Z",
+        "until": "2029-12-06T00:00:00+08:00",
+        "listedBy": "regulator:market:d2aa736f-5d4a-4803-82a9-e49906ede61d",
+        "inForce": True,
+        "liftedAt": None,
+        "liftedBy": None,
+        "liftReason": None,
+    },
+    "ListingPage": {
+        "nextCursor": None,
+        "items": [
+            {
+                "id": "01a249f5-434f-7778-973b-db0e480599c3",
+                "customsCode": "3301960002",
+                "uscc": "911101081EFLAULL43",
+                "name": "杭州海淘优选贸易有限公司",
+                "reason": (
+                    "Sold counterfeit hair dryers through cross-border retail imports (complaint u"
+                    "pheld)."
+                ),
+                "legalBasis": "《中华人民共和国电子商务法》第十三条、第八十五条",
+                "authority": "杭州市市场监督管理局",
+                "agency": "market",
+                "listedAt": "2026-12-06T06:05:40.046889Z",
+                "until": "2029-12-05T16:00:00Z",
+                "listedBy": "regulator:market:d2aa736f-5d4a-4803-82a9-e49906ede61d",
+                "inForce": True,
+                "liftedAt": None,
+                "liftedBy": None,
+                "liftReason": None,
+            },
+            {
+                "id": "01a249f5-433b-7186-892b-1502970719ba",
+                "customsCode": "3301960002",
+                "uscc": "911101081EFLAULL43",
+                "name": "杭州海淘优选贸易有限公司",
+                "reason": "Understated the value of declared goods in 12 declarations.",
+                "legalBasis": "《海关注册登记和备案企业信用管理办法》第十九条",
+                "authority": "海关 Customs",
+                "agency": "customs",
+                "listedAt": "2026-12-06T06:05:40.025790Z",
+                "until": None,
+                "listedBy": "regulator:customs:e3557d55-b9f4-4b55-a9aa-44ef42a7c132",
+                "inForce": False,
+                "liftedAt": "2026-12-06T06:05:40.036654Z",
+                "liftedBy": "regulator:customs:e3557d55-b9f4-4b55-a9aa-44ef42a7c132",
+                "liftReason": (
+                    "Duties and fine paid; rectification accepted by the customs district."
+                ),
+            },
+        ],
+    },
+    "BlacklistPage": {
+        "nextCursor": None,
+        "items": [
+            {
+                "name": "杭州海淘优选贸易有限公司",
+                "customsCode": "3301960002",
+                "uscc": "911101081EFLAULL43",
+                "reason": (
+                    "Sold counterfeit hair dryers through cross-border retail imports (complaint u"
+                    "pheld)."
+                ),
+                "authority": "杭州市市场监督管理局",
+                "listedAt": "2026-12-06T06:05:40.046889Z",
+                "until": "2029-12-05T16:00:00Z",
+            },
+        ],
+    },
+    "ComplaintFiled": {
+        "id": "01a249f5-42d7-74b7-82ac-51fa4c38e4a3",
+        "status": "open",
+        "followUpToken": "swc_rkHXgCfb2jGelpvbFAfm9rlABl1epGlb8sfSUB0z_H8",
+        "createdAt": "2026-12-06T06:05:39.926768Z",
+    },
+    "ComplaintRecord": {
+        "id": "01a249f5-42d7-74b7-82ac-51fa4c38e4a3",
+        "status": "upheld",
+        "kind": "counterfeit",
+        "createdAt": "2026-12-06T06:05:39.926768Z",
+        "updatedAt": "2026-12-06T06:05:39.945268Z",
+        "outcome": {
+            "decision": "upheld",
+            "reason": "Brand owner confirmed the serial number is not genuine; counterfeit goods.",
+            "decidedAt": "2026-12-06T06:05:39.945268Z",
+        },
+        "takedown": {
+            "id": "01a249f5-42ed-770c-9c30-8617d95fb46d",
+            "complaintId": "01a249f5-42d7-74b7-82ac-51fa4c38e4a3",
+            "platformCode": "3301960001",
+            "sellerCode": "3301960002",
+            "product": {
+                "name": "电吹风",
+                "itemNo": "SKU-310000",
+                "barcode": "6953018310002",
+            },
+            "listingUrl": "https://www.yungou.example.cn/item/SKU-310000",
+            "reason": "Brand owner confirmed the serial number is not genuine; counterfeit goods.",
+            "issuedAt": "2026-12-06T06:05:39.945268Z",
+            "acknowledgeBy": "2026-12-07T06:05:39.945268Z",
+            "acknowledgedAt": None,
+            "actionTaken": None,
+            "late": False,
+        },
+        "enterpriseCode": "3301960002",
+        "product": {
+            "name": "电吹风",
+            "itemNo": "SKU-310000",
+            "barcode": "6953018310002",
+        },
+        "listingUrl": "https://www.yungou.example.cn/item/SKU-310000",
+        "orderNo": "ORD20261206001",
+        "logisticsNo": "SF1206000001",
+        "description": "收到的电吹风序列号在品牌官网查询不到，做工粗糙，插头无3C标志，怀疑为假货。",
+        "complainantKind": "consumer",
+        "complainantName": "张洋",
+        "complainantContact": "13506710094",
+        "filedBy": "anonymous:anonymous",
+        "attachments": [
+            {
+                "position": 1,
+                "filename": "serial-label.jpg",
+                "contentType": "image/jpeg",
+                "size": 159,
+                "sha256": "24ac74130806ae02d7e4ee72881b977601999c6c9f94ee1545ed4830459b737f",
+            },
+            {
+                "position": 2,
+                "filename": "brand-letter.pdf",
+                "contentType": "application/pdf",
+                "size": 772,
+                "sha256": "6c4e6e3116dcd09cf6e7b18b63ddbc1349733ca8465ba1da2546c359935425a1",
+            },
+        ],
+        "sellerCode": "3301960002",
+        "platformCode": "3301960001",
+        "productBlocked": True,
+        "decidedBy": "regulator:market:d2aa736f-5d4a-4803-82a9-e49906ede61d",
+    },
+    "ComplaintPage": {
+        "nextCursor": None,
+        "items": [
+            {
+                "id": "01a249f5-42e0-7459-acef-b48b92720353",
+                "status": "open",
+                "kind": "ip_infringement",
+                "createdAt": "2026-12-06T06:05:39.936157Z",
+                "updatedAt": "2026-12-06T06:05:39.936157Z",
+                "outcome": None,
+                "takedown": None,
+                "enterpriseCode": "3301960001",
+                "product": {
+                    "name": "手工香皂",
+                    "itemNo": "SKU-110000",
+                    "barcode": None,
+                },
+                "listingUrl": "https://www.yungou.example.cn/item/SKU-110000",
+                "orderNo": None,
+                "logisticsNo": None,
+                "description": (
+                    "The listing uses our registered trademark and product photos without licence."
+                ),
+                "complainantKind": "rights_holder",
+                "complainantName": "Savon de Provence SARL",
+                "complainantContact": "legal@savon-provence.example.fr",
+                "filedBy": "anonymous:anonymous",
+                "attachments": [
+                    {
+                        "position": 1,
+                        "filename": "listing-screenshot.png",
+                        "contentType": "image/png",
+                        "size": 73,
+                        "sha256": (
+                            "ffb9a59898ce808fcf04660ba1563efa5ace9fc9a7c8efbea287296dc8409596"
+                        ),
+                    },
+                ],
+                "sellerCode": None,
+                "platformCode": None,
+                "productBlocked": False,
+                "decidedBy": None,
+            },
+            {
+                "id": "01a249f5-42d7-74b7-82ac-51fa4c38e4a3",
+                "status": "upheld",
+                "kind": "counterfeit",
+                "createdAt": "2026-12-06T06:05:39.926768Z",
+                "updatedAt": "2026-12-06T06:05:39.945268Z",
+                "outcome": {
+                    "decision": "upheld",
+                    "reason": (
+                        "Brand owner confirmed the serial number is not genuine; counterfeit goods."
+                    ),
+                    "decidedAt": "2026-12-06T06:05:39.945268Z",
+                },
+                "takedown": {
+                    "id": "01a249f5-42ed-770c-9c30-8617d95fb46d",
+                    "complaintId": "01a249f5-42d7-74b7-82ac-51fa4c38e4a3",
+                    "platformCode": "3301960001",
+                    "sellerCode": "3301960002",
+                    "product": {
+                        "name": "电吹风",
+                        "itemNo": "SKU-310000",
+                        "barcode": "6953018310002",
+                    },
+                    "listingUrl": "https://www.yungou.example.cn/item/SKU-310000",
+                    "reason": (
+                        "Brand owner confirmed the serial number is not genuine; counterfeit goods."
+                    ),
+                    "issuedAt": "2026-12-06T06:05:39.945268Z",
+                    "acknowledgeBy": "2026-12-07T06:05:39.945268Z",
+                    "acknowledgedAt": "2026-12-06T06:05:39.965013Z",
+                    "actionTaken": (
+                        "Listing SKU-310000 removed; the seller's store is suspended pending revie"
+                        "w."
+                    ),
+                    "late": False,
+                },
+                "enterpriseCode": "3301960002",
+                "product": {
+                    "name": "电吹风",
+                    "itemNo": "SKU-310000",
+                    "barcode": "6953018310002",
+                },
+                "listingUrl": "https://www.yungou.example.cn/item/SKU-310000",
+                "orderNo": "ORD20261206001",
+                "logisticsNo": "SF1206000001",
+                "description": (
+                    "收到的电吹风序列号在品牌官网查询不到，做工粗糙，插头无3C标志，怀疑为假货。"
+                ),
+                "complainantKind": "consumer",
+                "complainantName": "张洋",
+                "complainantContact": "13506710094",
+                "filedBy": "anonymous:anonymous",
+                "attachments": [
+                    {
+                        "position": 1,
+                        "filename": "serial-label.jpg",
+                        "contentType": "image/jpeg",
+                        "size": 159,
+                        "sha256": (
+                            "24ac74130806ae02d7e4ee72881b977601999c6c9f94ee1545ed4830459b737f"
+                        ),
+                    },
+                    {
+                        "position": 2,
+                        "filename": "brand-letter.pdf",
+                        "contentType": "application/pdf",
+                        "size": 772,
+                        "sha256": (
+                            "6c4e6e3116dcd09cf6e7b18b63ddbc1349733ca8465ba1da2546c359935425a1"
+                        ),
+                    },
+                ],
+                "sellerCode": "3301960002",
+                "platformCode": "3301960001",
+                "productBlocked": True,
+                "decidedBy": "regulator:market:d2aa736f-5d4a-4803-82a9-e49906ede61d",
+            },
+        ],
+    },
+    "Trace": {
+        "nextCursor": None,
+        "complaintId": "01a249f5-42d7-74b7-82ac-51fa4c38e4a3",
+        "product": {
+            "name": "电吹风",
+            "itemNo": "SKU-310000",
+            "barcode": "6953018310002",
+        },
+        "seller": {
+            "customsCode": "3301960002",
+            "uscc": "911101081EFLAULL43",
+            "name": "杭州海淘优选贸易有限公司",
+            "roles": [
+                "ecommerce",
+            ],
+            "contactName": "马洋敏",
+            "telephone": "15622175577",
+            "status": "active",
+            "creditGrade": "general",
+            "registrations": {
+                "customs": "CUS3301960002",
+                "forex": "FOR3301960002",
+                "inspection": "INS3301960002",
+                "tax": "TAX3301960002",
+            },
+            "createdAt": "2026-12-06T06:05:39.831340Z",
+            "updatedAt": "2026-12-06T06:05:39.858093Z",
+        },
+        "items": [
+            {
+                "id": "01a249f5-42cd-7786-811d-6c5bad50fd1d",
+                "createdAt": "2026-12-06T06:05:39.918015Z",
+                "status": "accepted",
+                "cebStatus": 120,
+                "ebpCode": "3301960001",
+                "ebcCode": "3301960002",
+                "orderNo": "ORD20261206004",
+                "lines": [
+                    {
+                        "gnum": 1,
+                        "itemNo": "SKU-310000",
+                        "barCode": "6953018310002",
+                        "itemName": "电吹风",
+                        "qty": "1",
+                        "totalPrice": "2999.00",
+                    },
+                ],
+                "payment": {
+                    "payCode": "3101960003",
+                    "payName": "上海通汇支付服务有限公司",
+                    "payTransactionId": "PAYORD20261206004",
+                    "payerName": "刘磊超",
+                    "payerIdNumber": "11010119810103102X",
+                    "payerTelephone": "13382573117",
+                },
+                "waybill": {
+                    "logisticsCode": "4403960004",
+                    "logisticsName": "深圳速达国际物流有限公司",
+                    "logisticsNo": "SF1206000004",
+                },
+            },
+            {
+                "id": "01a249f5-42c5-77e4-8d3a-bb6823d22fac",
+                "createdAt": "2026-12-06T06:05:39.909547Z",
+                "status": "detained",
+                "cebStatus": 501,
+                "ebpCode": "3301960001",
+                "ebcCode": "3301960002",
+                "orderNo": "ORD20261206002",
+                "lines": [
+                    {
+                        "gnum": 1,
+                        "itemNo": "SKU-310000",
+                        "barCode": "6953018310002",
+                        "itemName": "电吹风",
+                        "qty": "1",
+                        "totalPrice": "2999.00",
+                    },
+                ],
+                "payment": {
+                    "payCode": "3101960003",
+                    "payName": "上海通汇支付服务有限公司",
+                    "payTransactionId": "PAYORD20261206002",
+                    "payerName": "朱娟娜",
+                    "payerIdNumber": "310101196011148564",
+                    "payerTelephone": "13032596827",
+                },
+                "waybill": {
+                    "logisticsCode": "4403960004",
+                    "logisticsName": "深圳速达国际物流有限公司",
+                    "logisticsNo": "SF1206000002",
+                },
+            },
+            {
+                "id": "01a249f5-42a2-704e-91a3-be9cf299e490",
+                "createdAt": "2026-12-06T06:05:39.903803Z",
+                "status": "accepted",
+                "cebStatus": 120,
+                "ebpCode": "3301960001",
+                "ebcCode": "3301960002",
+                "orderNo": "ORD20261206001",
+                "lines": [
+                    {
+                        "gnum": 1,
+                        "itemNo": "SKU-310000",
+                        "barCode": "6953018310002",
+                        "itemName": "电吹风",
+                        "qty": "1",
+                        "totalPrice": "2999.00",
+                    },
+                ],
+                "payment": {
+                    "payCode": "3101960003",
+                    "payName": "上海通汇支付服务有限公司",
+                    "payTransactionId": "PAYORD20261206001",
+                    "payerName": "张洋",
+                    "payerIdNumber": "310104196409013052",
+                    "payerTelephone": "13506710094",
+                },
+                "waybill": {
+                    "logisticsCode": "4403960004",
+                    "logisticsName": "深圳速达国际物流有限公司",
+                    "logisticsNo": "SF1206000001",
+                },
+            },
+        ],
+        "paymentCompanies": [
+            {
+                "customsCode": "3101960003",
+                "name": "上海通汇支付服务有限公司",
+            },
+        ],
+        "logisticsCompanies": [
+            {
+                "customsCode": "4403960004",
+                "name": "深圳速达国际物流有限公司",
+            },
+        ],
+    },
+    "TakedownPublic": {
+        "id": "01a249f5-42ed-770c-9c30-8617d95fb46d",
+        "complaintId": "01a249f5-42d7-74b7-82ac-51fa4c38e4a3",
+        "platformCode": "3301960001",
+        "sellerCode": "3301960002",
+        "product": {
+            "name": "电吹风",
+            "itemNo": "SKU-310000",
+            "barcode": "6953018310002",
+        },
+        "listingUrl": "https://www.yungou.example.cn/item/SKU-310000",
+        "reason": "Brand owner confirmed the serial number is not genuine; counterfeit goods.",
+        "issuedAt": "2026-12-06T06:05:39.945268Z",
+        "acknowledgeBy": "2026-12-07T06:05:39.945268Z",
+        "acknowledgedAt": "2026-12-06T06:05:39.965013Z",
+        "actionTaken": (
+            "Listing SKU-310000 removed; the seller's store is suspended pending review."
+        ),
+        "late": False,
+    },
+    "TakedownPage": {
+        "nextCursor": None,
+        "items": [
+            {
+                "id": "01a249f5-42ed-770c-9c30-8617d95fb46d",
+                "complaintId": "01a249f5-42d7-74b7-82ac-51fa4c38e4a3",
+                "platformCode": "3301960001",
+                "sellerCode": "3301960002",
+                "product": {
+                    "name": "电吹风",
+                    "itemNo": "SKU-310000",
+                    "barcode": "6953018310002",
+                },
+                "listingUrl": "https://www.yungou.example.cn/item/SKU-310000",
+                "reason": (
+                    "Brand owner confirmed the serial number is not genuine; counterfeit goods."
+                ),
+                "issuedAt": "2026-12-06T06:05:39.945268Z",
+                "acknowledgeBy": "2026-12-07T06:05:39.945268Z",
+                "acknowledgedAt": "2026-12-06T06:05:39.965013Z",
+                "actionTaken": (
+                    "Listing SKU-310000 removed; the seller's store is suspended pending review."
+                ),
+                "late": False,
+            },
+        ],
     },
 }
 
@@ -1611,4 +2500,49 @@ OPERATION_EXAMPLES: dict[tuple[str, str], Any] = {
     ("GET /readyz 2xx", "application/json"): {
         "status": "ready",
     },
+    # Trust: what a complainant sees of their complaint; a complaint's evidence, as filed.
+    ("GET /v1/complaints/{complaintId} 2xx", "application/json"): {
+        "id": "01a249f5-42d7-74b7-82ac-51fa4c38e4a3",
+        "status": "upheld",
+        "kind": "counterfeit",
+        "createdAt": "2026-12-06T06:05:39.926768Z",
+        "updatedAt": "2026-12-06T06:05:39.945268Z",
+        "outcome": {
+            "decision": "upheld",
+            "reason": "Brand owner confirmed the serial number is not genuine; counterfeit goods.",
+            "decidedAt": "2026-12-06T06:05:39.945268Z",
+        },
+        "takedown": {
+            "id": "01a249f5-42ed-770c-9c30-8617d95fb46d",
+            "complaintId": "01a249f5-42d7-74b7-82ac-51fa4c38e4a3",
+            "platformCode": "3301960001",
+            "sellerCode": "3301960002",
+            "product": {
+                "name": "电吹风",
+                "itemNo": "SKU-310000",
+                "barcode": "6953018310002",
+            },
+            "listingUrl": "https://www.yungou.example.cn/item/SKU-310000",
+            "reason": "Brand owner confirmed the serial number is not genuine; counterfeit goods.",
+            "issuedAt": "2026-12-06T06:05:39.945268Z",
+            "acknowledgeBy": "2026-12-07T06:05:39.945268Z",
+            "acknowledgedAt": "2026-12-06T06:05:39.965013Z",
+            "actionTaken": (
+                "Listing SKU-310000 removed; the seller's store is suspended pending review."
+            ),
+            "late": False,
+        },
+    },
+    (
+        "GET /v1/regulator/complaints/{complaintId}/attachments/{position} 2xx",
+        "image/jpeg",
+    ): _LABEL_PHOTO.decode("latin-1"),
+    (
+        "GET /v1/regulator/complaints/{complaintId}/attachments/{position} 2xx",
+        "image/png",
+    ): _SCREENSHOT.decode("latin-1"),
+    (
+        "GET /v1/regulator/complaints/{complaintId}/attachments/{position} 2xx",
+        "application/pdf",
+    ): _BRAND_LETTER.decode("latin-1"),
 }

@@ -38,7 +38,9 @@ from app.agencies.wire import (
     Reason,
     Receipt,
     ReceiptStatus,
+    RegistrationReview,
     TaxAssessment,
+    review_signature,
 )
 from mock_agencies.config import REGISTRATION_PREFIX
 from mock_agencies.documents import DeclarationDocuments, UnreadableDocuments, read_documents
@@ -173,11 +175,14 @@ class DeclarationIntake:
         rules: AgencyRules,
         panel: FaultPanel,
         clock: Callable[[], float] = time.time,
+        secret: str = "",
     ) -> None:
+        """``secret``: what the agency signs its answers to registrations with."""
         self.store = store
         self.rules = rules
         self.panel = panel
         self.clock = clock
+        self.secret = secret
 
     def register(self, batch: FilingBatch, key: str | None) -> FilingBatchResult:
         prefix = REGISTRATION_PREFIX[self.rules.agency]
@@ -187,20 +192,53 @@ class DeclarationIntake:
             if earlier is not None:
                 return FilingBatchResult.model_validate_json(earlier)
             registrations = []
+            reviews = []
             for filing in batch.filings:
                 before = tx.filing(filing.customsCode)
+                number = tx.register(filing, prefix)
                 registrations.append(
-                    FilingRegistration(
-                        customsCode=filing.customsCode, registrationNo=tx.register(filing, prefix)
-                    )
+                    FilingRegistration(customsCode=filing.customsCode, registrationNo=number)
                 )
+                reviews.extend(self._review(tx, filing, number, now))
                 newly_listed = filing.listed and (before is None or not before.listed_at(now))
                 if newly_listed and self.rules.agency is AgencyName.CUSTOMS:
                     self._inspect_in_flight(tx, filing, now)
-            result = FilingBatchResult(registrations=registrations)
+            result = FilingBatchResult(registrations=registrations, reviews=reviews)
             if key is not None:
                 tx.remember("filings", key, _fingerprint(batch), result.model_dump_json())
         return result
+
+    def _review(
+        self, tx: StoreTransaction, filing: FilingMessage, number: str, now: float
+    ) -> list[RegistrationReview]:
+        """Inspection's answers to the certificate-of-origin applicant registrations the
+        filing applies for (两证合一): decided once, then the same signed answer each time
+        the filing comes again."""
+        if self.rules.agency is not AgencyName.INSPECTION:
+            return []
+        answers = []
+        for application in filing.applications:
+            if application.registration != inspection.CERTIFICATE_OF_ORIGIN:
+                continue
+            kept = tx.review(filing.customsCode, application.registration)
+            if kept is not None:
+                answers.append(RegistrationReview.model_validate_json(kept))
+                continue
+            reasons = inspection.review_origin_applicant(filing, application.fields)
+            review = RegistrationReview(
+                customsCode=filing.customsCode,
+                registration=application.registration,
+                agency=self.rules.agency,
+                approved=not reasons,
+                registrationNo=None if reasons else f"CO{number}",
+                reasons=reasons,
+                decidedAt=datetime.fromtimestamp(int(now), UTC),
+                signature="",
+            )
+            review.signature = review_signature(self.secret, review)
+            tx.keep_review(filing.customsCode, application.registration, review.model_dump_json())
+            answers.append(review)
+        return answers
 
     def _inspect_in_flight(self, tx: StoreTransaction, filing: FilingMessage, now: float) -> None:
         """An e-commerce company just put on the negative list: each of its declarations

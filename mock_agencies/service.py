@@ -180,7 +180,7 @@ def create_app(settings: AgencySettings) -> FastAPI:
             rate_table=load_rate_table(),
             quarantine_sampling_rate=settings.quarantine_sampling_rate,
         )
-        intake = DeclarationIntake(store, rules, panel)
+        intake = DeclarationIntake(store, rules, panel, secret=settings.secret)
         app.state.agency = AgencyRuntime(settings, store, intake, panel)
         timeout = httpx.Timeout(settings.callback_timeout_seconds)
         async with httpx.AsyncClient(timeout=timeout) as client:

@@ -76,6 +76,13 @@ CREATE TABLE IF NOT EXISTS actions (
     body TEXT NOT NULL,
     decided_at REAL NOT NULL
 ) WITHOUT ROWID;
+-- 两证合一: the answer to each registration a filing applied for, kept as given (signed).
+CREATE TABLE IF NOT EXISTS registration_reviews (
+    customs_code TEXT NOT NULL,
+    registration TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (customs_code, registration)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
@@ -274,6 +281,20 @@ class StoreTransaction:
         )
 
     # --- filings -------------------------------------------------------------------------
+
+    def review(self, customs_code: str, registration: str) -> str | None:
+        """The answer given to a filing's registration application, if any (its JSON)."""
+        row = self._db.execute(
+            "SELECT body FROM registration_reviews WHERE customs_code = ? AND registration = ?",
+            (customs_code, registration),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def keep_review(self, customs_code: str, registration: str, body: str) -> None:
+        self._db.execute(
+            "INSERT INTO registration_reviews (customs_code, registration, body) VALUES (?, ?, ?)",
+            (customs_code, registration, body),
+        )
 
     def register(self, filing: FilingMessage, prefix: str) -> str:
         """The registration number of the filing, the same each time it is registered."""

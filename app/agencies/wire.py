@@ -22,10 +22,17 @@ Both POSTs carry an ``Idempotency-Key`` header (one per batch); agencies also de
 by ``declarationId`` / ``customsCode``, so a message delivered twice in different batches
 still makes one record.
 
+A filing may also carry the registrations it applies for (两证合一) to the agency that
+reviews them (``FilingMessage.applications``); that agency answers each in the same
+answer (``FilingBatchResult.reviews``), signed with its secret, and the single window
+applies only answers so signed (``verified_reviews``).
+
 Decisions come back as signed callbacks: ``POST {single window}/v1/receipts/{agency}``
 with body ``ReceiptBatch`` and Standard Webhooks headers (see ``app.agencies.signing``).
 """
 
+import hmac
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -35,6 +42,7 @@ from typing import Any
 import pydantic_core
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
+from app.agencies import signing
 from app.domain.clearance import Agency
 
 # The agencies by name, as the single window's state machine knows them.
@@ -52,6 +60,14 @@ class ReceiptStatus(StrEnum):
     ASSESSED = "assessed"  # tax
     RECORDED = "recorded"  # forex
     REJECTED = "rejected"  # any agency
+
+
+class RegistrationApplication(BaseModel):
+    """A registration the filing also applies for (两证合一), sent to the agency that
+    reviews it: ``certificate_of_origin`` to inspection (原产地证申领企业备案)."""
+
+    registration: str = Field(description="foreign_trade or certificate_of_origin.")
+    fields: dict[str, Any] = Field(description="What the application says, as filed.")
 
 
 class FilingMessage(BaseModel):
@@ -72,6 +88,9 @@ class FilingMessage(BaseModel):
     listedUntil: datetime | None = Field(
         default=None, description="When the listing ends; none while listed without an end."
     )
+    applications: list[RegistrationApplication] = Field(
+        default=[], description="The registrations this agency reviews that the filing asks for."
+    )
 
 
 class FilingBatch(BaseModel):
@@ -83,8 +102,55 @@ class FilingRegistration(BaseModel):
     registrationNo: str
 
 
+class RegistrationReview(BaseModel):
+    """An agency's answer to a registration application, signed by it (``signature``,
+    as its receipts are: HMAC-SHA256 with its secret, over ``review_body``)."""
+
+    customsCode: str
+    registration: str
+    agency: AgencyName
+    approved: bool
+    registrationNo: str | None = None
+    reasons: list["Reason"] = []
+    decidedAt: datetime
+    signature: str = Field(description="v1,<base64>: see review_signature.")
+
+
 class FilingBatchResult(BaseModel):
     registrations: list[FilingRegistration]
+    reviews: list[RegistrationReview] = Field(
+        default=[], description="Answers to the registrations the filings applied for."
+    )
+
+
+def review_body(review: RegistrationReview) -> bytes:
+    """What a review's signature covers: the review without it, as canonical JSON."""
+    content = review.model_dump(mode="json", exclude={"signature"})
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _review_id(review: RegistrationReview) -> str:
+    return f"review:{review.agency.value}:{review.customsCode}:{review.registration}"
+
+
+def review_signature(secret: str, review: RegistrationReview) -> str:
+    """The agency's signature of a review (Standard Webhooks' scheme, the review's own
+    id and decision time in place of the headers)."""
+    return signing.sign(
+        secret, _review_id(review), int(review.decidedAt.timestamp()), review_body(review)
+    )
+
+
+def verified_reviews(
+    secret: str, agency: str, reviews: Sequence[RegistrationReview]
+) -> list[RegistrationReview]:
+    """The reviews signed with the agency's secret and about registrations it reviews;
+    any other is not applied."""
+    return [
+        r
+        for r in reviews
+        if r.agency == agency and hmac.compare_digest(r.signature, review_signature(secret, r))
+    ]
 
 
 class DeclarationMessage(BaseModel):
@@ -241,3 +307,8 @@ class ActionAnswer(BaseModel):
 
 class ActionBatchResult(BaseModel):
     answers: list[ActionAnswer]
+
+
+# A review's reasons are the receipts' (defined after it).
+RegistrationReview.model_rebuild()
+FilingBatchResult.model_rebuild()

@@ -35,6 +35,7 @@ from app.agencies.wire import (
     Receipt,
     ReceiptStatus,
     declaration_batch_json,
+    verified_reviews,
 )
 from app.config import Settings
 from app.dispatch import payloads
@@ -381,7 +382,13 @@ class Dispatcher:
             await self._failed(sendable, error)
             return
         numbers = {r.customsCode: r.registrationNo for r in answer.registrations}
-        await asyncio.to_thread(enterprises.record_registrations, self.engine, agency.name, numbers)
+        # Answers to the registrations the filings applied for count only when signed.
+        reviews = verified_reviews(
+            self.settings.agency_secret(agency.name), agency.name, answer.reviews
+        )
+        await asyncio.to_thread(
+            enterprises.record_registrations, self.engine, agency.name, numbers, reviews
+        )
         done = [m for m in sendable if m.subject_id in numbers]
         await asyncio.to_thread(outbox.mark_delivered, self.engine, [m.id for m in done])
         await self._dead(

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 
 from app.agencies.wire import FilingMessage, encode_declaration
 from app.domain import trust
+from app.store import enterprises
 from app.store.db import read_session
 from app.store.models import Declaration, Enterprise
 from app.store.models.types import utcnow
@@ -69,6 +70,11 @@ def filing_messages(engine: Engine, messages: Sequence[Claimed]) -> dict[int, Fi
     """The filings as they stand now, whether on the negative list included."""
     codes = [m.subject_id for m in messages]
     now = utcnow()
+    # The registrations the filings applied for (两证合一), to the agency reviewing each.
+    applications = {
+        destination: enterprises.applications_for(engine, codes, destination)
+        for destination in sorted({m.destination for m in messages})
+    }
     with read_session(engine) as session:
         found = {
             e.customs_code: e
@@ -88,6 +94,7 @@ def filing_messages(engine: Engine, messages: Sequence[Claimed]) -> dict[int, Fi
             listedUntil=trust.public_until(e.listed_until)
             if trust.is_listed(e.listed_until, now)
             else None,
+            applications=applications[m.destination].get(e.customs_code, []),
         )
         for m in messages
         if (e := found.get(m.subject_id)) is not None

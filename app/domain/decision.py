@@ -82,6 +82,8 @@ class Facts:
     # itemNo) pairs, and barcodes.
     blocked_items: frozenset[tuple[str, str]] = frozenset()
     blocked_barcodes: frozenset[str] = frozenset()
+    # The HS codes of the filed products the group's lines name: (ebcCode, itemNo) → code.
+    filed_hs_codes: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +165,7 @@ def decide(candidates: Sequence[Candidate], facts: Facts, now: datetime) -> list
             *candidate.found,
             *rules.check_filings(ds, facts.filings),
             *trust.blocked_lines(ds, facts.blocked_items, facts.blocked_barcodes),
+            *rules.check_filed_products(ds, facts.filed_hs_codes),
             *rules.check_annual_limit(ds, from_quota_units(used.get(buyer, 0))),
             *rules.check_waybill(ds, reused),
         ]

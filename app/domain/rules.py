@@ -1,13 +1,13 @@
 """Cross-document matching (三单比对: three-document matching) and the retail-import
 policy, as pure functions over a ``DeclarationSet`` and the facts read for it."""
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
-from app.domain import resident_id
+from app.domain import goods, resident_id
+from app.domain.goods import is_hs_code
 from app.domain.money import amount_text, yuan
 from app.domain.violations import RuleCode, RuleViolation, violation
 from app.schemas.declaration import DeclarationSet
@@ -36,8 +36,6 @@ ROLE_NAMES_ZH = {
     "logistics": "物流企业",
     "agent": "申报企业",
 }
-
-_HS_CODE = re.compile(r"[0-9]{10}")  # ASCII only: a bare \d also matches "３"
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,16 +175,8 @@ def _lines(ds: DeclarationSet) -> Iterable[RuleViolation]:
                 found=item.totalPrice,
                 expected=amount_text(expected_total),
             )
-        if not _is_hs_code(item.gcode):
+        if not is_hs_code(item.gcode):
             yield violation(RuleCode.HS_CODE_INVALID, f"{pointer}/gcode", found=item.gcode)
-
-
-def _is_hs_code(gcode: str) -> bool:
-    # Ten digits, in one of the Harmonized System's chapters 01–97 (77 is reserved).
-    if not _HS_CODE.fullmatch(gcode):
-        return False
-    chapter = int(gcode[:2])
-    return 1 <= chapter <= 97 and chapter != 77
 
 
 def _parties(ds: DeclarationSet) -> Iterable[RuleViolation]:
@@ -280,6 +270,24 @@ def check_filings(ds: DeclarationSet, filings: Mapping[str, FilingFacts]) -> lis
             )
         if filing.listed:
             found.append(violation(RuleCode.ENTERPRISE_LISTED, pointer, found=code))
+    return found
+
+
+def check_filed_products(
+    ds: DeclarationSet, filed: Mapping[tuple[str, str], str]
+) -> list[RuleViolation]:
+    """The lines naming an item the e-commerce company filed (商品备案) declare the HS
+    code it is filed with (``filed``: (ebcCode, itemNo) → HS code)."""
+    if not filed:
+        return []
+    ebc = ds.order.ebcCode
+    found = []
+    for index, item in enumerate(ds.order.items):
+        if item.itemNo is None:
+            continue
+        hs_code = filed.get((ebc, item.itemNo))
+        if hs_code is not None and item.gcode != hs_code:
+            found.append(goods.hs_code_differs(index, item.gcode, hs_code, item.itemNo))
     return found
 
 

@@ -28,6 +28,7 @@ from app.ceb.inventory import inventory_document, pre_no
 from app.ceb.messages import CebMessage
 from app.ceb.receipts import Outcome, Reason
 from app.config import Settings
+from app.domain import goods
 from app.domain.afterlife import ActionState, ReturnLine
 from app.domain.decision import Outcome as Decided
 from app.domain.party_documents import LIVE, DocumentKind, lacks_hs_codes, with_hs_codes
@@ -38,7 +39,7 @@ from app.routers.deps import AUTH_PROBLEMS, PROBLEM, EngineDep, SettingsDep, cur
 from app.schemas.declaration import DeclarationSet
 from app.schemas.documents import DOCUMENT_MODELS
 from app.schemas.parsing import XML_ONLY, body_format, violations_from
-from app.store import afterlife, certificates, declarations, party_documents
+from app.store import afterlife, certificates, declarations, party_documents, products
 from app.store.models import Declaration
 
 router = APIRouter(tags=["ceb"])
@@ -278,12 +279,15 @@ async def _document(
         parsed = DOCUMENT_MODELS[kind].model_validate(document)
     except ValidationError as error:
         return Outcome.refused(refused, violations_from(error.errors()))
+    body = parsed.model_dump(mode="json", exclude_none=True)
+    if kind is DocumentKind.ORDER and lacks_hs_codes(body):
+        body = await _with_filed_hs_codes(request.app.state.engine, body)
     try:
         filed = await receive_document(
             request.app.state.intake,
             settings,
             kind,
-            parsed.model_dump(mode="json", exclude_none=True),
+            body,
             None,
             own=sender,
             actor=actor,
@@ -294,6 +298,19 @@ async def _document(
     if reasons:
         return Outcome(refused, reasons)
     return Outcome.accepted()
+
+
+async def _with_filed_hs_codes(engine: Any, order: dict[str, Any]) -> dict[str, Any]:
+    """A CEB311's lines carry no HS code. When each line lacking one names an item its
+    e-commerce company filed (商品备案), the order takes the filed HS codes and need not
+    wait for its CEB621; otherwise it waits, as it is."""
+    items = order.get("items") or []
+    wanted = {str(i["itemNo"]) for i in items if not i.get("gcode") and i.get("itemNo")}
+    if not wanted:
+        return order
+    filed = await asyncio.to_thread(products.hs_codes, engine, str(order.get("ebcCode")), wanted)
+    lines = goods.filled_hs_codes(items, filed)
+    return order if lines is None else order | {"items": lines}
 
 
 # The inventory's fields that must say what the declaration says: (inventory field,

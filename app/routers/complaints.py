@@ -285,6 +285,12 @@ def _bearer_token(request: Request) -> str | None:
     "/v1/regulator/complaints",
     response_model=ComplaintPage,
     summary="Every complaint, newest first, with filters",
+    description=(
+        "Each complaint whole, as regulators see it: the complainant's name and contact, "
+        "the list of its evidence (each file read with `GET /v1/regulator/complaints/"
+        "{complaintId}/attachments/{position}`), its outcome and take-down notice. Filtered "
+        "by `status`, `kind` or the enterprise complained about; a page at a time."
+    ),
     dependencies=[READ],
     responses={**AUTH_PROBLEMS, 400: PROBLEM, 422: PROBLEM},
 )
@@ -367,6 +373,13 @@ ATTACHMENT_TYPES: dict[str, Any] = {media_type: {} for media_type in trust.ALLOW
 @router.get(
     "/v1/regulator/complaints/{complaintId}/attachments/{position}",
     summary="A complaint's attachment, as filed",
+    description=(
+        "The file the complainant sent, byte for byte, with the media type its content was "
+        "checked to be (PNG, JPEG or PDF). Answered with `Content-Disposition: attachment` "
+        "and `X-Content-Type-Options: nosniff`, so that a browser saves it rather than "
+        "opening it. `position` counts from 1, in the order filed; a complaint without an "
+        "attachment there answers `404`."
+    ),
     dependencies=[READ],
     response_class=Response,
     responses={
@@ -490,6 +503,14 @@ def _traced(d: Declaration, c: Complaint, masked: bool, names: dict[str, str]) -
     "/v1/takedowns",
     response_model=TakedownPage,
     summary="Take-down notices, newest first (a platform reads its own)",
+    description=(
+        "The notices issued when a regulator upholds a complaint: what to take down, from "
+        "which listing, by when (`acknowledgeBy`), and whether the platform is late. An "
+        "enterprise's key reads those addressed to it as platform; regulators and admins "
+        "read all. `acknowledged=false` lists those still to act on, each acknowledged with "
+        "`POST /v1/takedowns/{takedownId}/acknowledgement`; new ones are also pushed as the "
+        "`takedown.issued` webhook event."
+    ),
     dependencies=[allow(*EVERYONE)],
     responses={**AUTH_PROBLEMS, 400: PROBLEM, 422: PROBLEM},
 )

@@ -146,6 +146,13 @@ async def get_credit_record(
     "/v1/credit/{customsCode}",
     response_model=CreditSummary,
     summary="Any enterprise's credit summary: its grade, and whether it is listed",
+    description=(
+        "What any key holder may check of an enterprise before trading with it: its credit "
+        "grade, and whether it is on the credit negative list now and until when (null: "
+        "until lifted). The record behind it is the enterprise's own and regulators' to "
+        "read (`GET /v1/enterprises/{customsCode}/credit`). An enterprise not filed answers "
+        "`404`."
+    ),
     dependencies=[allow(*EVERYONE)],
     responses={**AUTH_PROBLEMS, 404: PROBLEM},
 )
@@ -198,6 +205,12 @@ async def put_on_list(
     "/v1/regulator/negative-list",
     response_model=ListingPage,
     summary="The negative list's entries, newest first, in force or not",
+    description=(
+        "Every listing, in force or not (lifted, or its period over), with who listed it, "
+        "on what legal basis, and who lifted it and why: the regulators' view of the list, "
+        "of which `GET /v1/public/blacklist` publishes the listings in force. Filtered by "
+        "enterprise (`customsCode`) or by `inForce`; a page at a time."
+    ),
     dependencies=[allow(ADMIN, REGULATOR)],
     responses={**AUTH_PROBLEMS, 400: PROBLEM, 422: PROBLEM},
 )

@@ -4,7 +4,7 @@ they declare, and the shaping of stored rows into answers. Not a router itself."
 import math
 import re
 import time
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -162,7 +162,7 @@ AUTH_PROBLEMS: dict[int | str, dict[str, Any]] = {401: PROBLEM, 403: PROBLEM, 42
 NO_NUL = r"^[^\x00]*$"
 
 
-def to_public(e: Enterprise, registrations: dict[str, str] | None = None) -> EnterprisePublic:
+def to_public(e: Enterprise, registrations: Mapping[str, Any] | None = None) -> EnterprisePublic:
     return EnterprisePublic(
         customsCode=e.customs_code,
         uscc=e.uscc,
@@ -172,7 +172,7 @@ def to_public(e: Enterprise, registrations: dict[str, str] | None = None) -> Ent
         telephone=e.telephone,
         status=FilingStatus(e.status),
         creditGrade=CreditGrade(e.credit_grade),
-        registrations=registrations or {},
+        registrations=dict(registrations or {}),
         createdAt=e.created_at,
         updatedAt=e.updated_at,
     )
@@ -180,7 +180,7 @@ def to_public(e: Enterprise, registrations: dict[str, str] | None = None) -> Ent
 
 async def with_registrations(engine: Engine, found: Sequence[Enterprise]) -> list[EnterprisePublic]:
     numbers = await run_in_threadpool(
-        enterprises.registrations, engine, [e.id for e in found if e.id is not None]
+        enterprises.public_registrations, engine, [e.id for e in found if e.id is not None]
     )
     return [to_public(e, numbers.get(e.id or 0)) for e in found]
 

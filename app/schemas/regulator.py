@@ -34,7 +34,9 @@ class FeedItem(BaseModel):
             "key.rotated, key.revoked, key.recorded, webhook.created, webhook.deleted, "
             "outbox.redriven, certificate.registered, certificate.revoked, "
             "signature_policy.changed, filing.listed, filing.lifted, complaint.filed, "
-            "complaint.rejected, complaint.upheld, takedown.issued, takedown.acknowledged"
+            "complaint.rejected, complaint.upheld, takedown.issued, takedown.acknowledged, "
+            "product.filed, product.changed, delivery.recorded, recall.issued, "
+            "filing.registration_reviewed, origin_certificate.applied"
         )
     )
     subjectType: Literal[
@@ -46,6 +48,10 @@ class FeedItem(BaseModel):
         "certificate",
         "complaint",
         "takedown",
+        "product",
+        "waybill",
+        "recall",
+        "origin_cert",
     ]
     subjectId: str
     actor: str = Field(description="Who did it: enterprise:<code>, regulator:<agency>:<key>, …")

@@ -1,19 +1,24 @@
 """Credit records, the credit negative list and its public blacklist, complaints, take-down
 notices and reverse tracing: the API's shapes."""
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from annotated_types import GroupedMetadata
 from pydantic import (
     AfterValidator,
     AliasChoices,
     AnyHttpUrl,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
 )
+from pydantic_core import PydanticCustomError
 
 from app.domain.trust import (
     MAX_ATTACHMENT_BYTES,
@@ -27,9 +32,42 @@ from app.schemas.ceb import C30, C50, C60, Identifier
 from app.schemas.enterprise import CreditGrade, CustomsCode, EnterprisePublic, FilingStatus
 from app.schemas.pages import Page
 
+# White space as text is trimmed of it (what Unicode calls White_Space), and a pattern for
+# text with something else in it and no NUL (refused in any text: invalid_character),
+# the characters spelt out so that every regular expression dialect reads it alike.
+_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+_SPACE += "\u2028\u2029\u202f\u205f\u3000"
+_SPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in _SPACE)
+_WRITTEN = f"^[{_SPACE_CLASS}]*[^\\u0000{_SPACE_CLASS}][^\\u0000]*$"
+
+
+@dataclass(frozen=True)
+class _Text(GroupedMetadata):
+    """Text of 1 to ``max_length`` characters as sent, kept without the white space around
+    it, which does not count towards the 1. The document's pattern says what the trimming
+    and the service refuse, so that a client refuses it too."""
+
+    max_length: int
+
+    def __iter__(self) -> Iterator[Any]:
+        yield StringConstraints(strip_whitespace=True, min_length=1, max_length=self.max_length)
+        # The length as sent, as the document's maxLength counts it: trimming must not
+        # make room for more.
+        yield BeforeValidator(self._as_sent)
+        yield Field(json_schema_extra={"pattern": _WRITTEN})
+
+    def _as_sent(self, value: Any) -> Any:
+        if isinstance(value, str) and len(value) > self.max_length:
+            raise PydanticCustomError(
+                "string_too_long",
+                "String should have at most {max_length} characters",
+                {"max_length": self.max_length},
+            )
+        return value
+
 
 def _text(max_length: int) -> Any:
-    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
+    return _Text(max_length)
 
 
 def _utc(moment: datetime) -> datetime:

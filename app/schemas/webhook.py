@@ -59,6 +59,7 @@ class WebhookCreate(BaseModel):
             "declaration.changed",
             "documents.expired",
             "takedown.issued",
+            "product.recalled",
         ]
     ] = Field(
         min_length=1,
@@ -70,7 +71,9 @@ class WebhookCreate(BaseModel):
             "payment, waybill) expired before the others of its order arrived. "
             "`takedown.issued`: a regulator upheld a complaint about goods on the platform, "
             "which must take their listing down and acknowledge the notice "
-            "(`POST /v1/takedowns/{id}/acknowledgement`) by `acknowledgeBy`."
+            "(`POST /v1/takedowns/{id}/acknowledgement`) by `acknowledgeBy`. "
+            "`product.recalled`: a regulator recalled goods the enterprise filed or is a "
+            "platform or e-commerce company of a declaration of (`GET /v1/recalls/{id}`)."
         ),
     )
     secret: WebhookSecret | None = Field(

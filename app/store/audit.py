@@ -58,6 +58,10 @@ SubjectType = Literal[
     "certificate",
     "complaint",
     "takedown",
+    "product",
+    "waybill",
+    "recall",
+    "origin_cert",
 ]
 Problem = Literal[
     "hash mismatch",

@@ -9,13 +9,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from app.domain import trust
+from app.agencies.wire import RegistrationApplication, RegistrationReview
+from app.domain import goods, trust
 from app.domain.clearance import Agency
 from app.errors import EnterpriseAlreadyFiled, EnterpriseNotFound, FilingStatusConflict
 from app.schemas.enterprise import CreditGrade, EnterpriseCreate, FilingStatus, Role
 from app.store import audit, outbox
 from app.store.db import dialect_insert, read_session, write_session
-from app.store.models import CreditEvent, Enterprise, EnterpriseRegistration
+from app.store.models import CreditEvent, Enterprise, EnterpriseRegistration, TradeRegistration
 from app.store.models.types import utcnow
 from app.store.pagination import Keyset, page
 
@@ -49,16 +50,43 @@ def file_enterprise(
         try:
             session.add(enterprise)
             session.flush()  # a concurrent filing of the same enterprise fails here
+            applied = _applications(filing, now)
+            session.add_all(applied)
+            session.flush()
             announce_filing(session, enterprise.customs_code, "register", now)
-            audit.append(
-                session, [_entry("filing.created", enterprise, actor, _public(enterprise))]
-            )
+            data = _public(enterprise)
+            if applied:
+                data["alsoRegister"] = sorted(a.registration for a in applied)
+            audit.append(session, [_entry("filing.created", enterprise, actor, data)])
             session.commit()
         except IntegrityError:
             session.rollback()
             _refuse_if_filed(session, filing)
             raise
     return enterprise
+
+
+def _applications(filing: EnterpriseCreate, now: datetime) -> list[TradeRegistration]:
+    """The registrations the filing also applies for (两证合一), pending their review."""
+    also = filing.alsoRegister
+    if also is None:
+        return []
+    asked = (
+        (goods.Registration.FOREIGN_TRADE, also.foreignTrade),
+        (goods.Registration.CERTIFICATE_OF_ORIGIN, also.certificateOfOrigin),
+    )
+    return [
+        TradeRegistration(
+            customs_code=filing.customsCode,
+            registration=registration.value,
+            reviewer=goods.REVIEWER[registration],
+            application=application.model_dump(mode="json"),
+            status=goods.ReviewStatus.PENDING.value,
+            applied_at=now,
+        )
+        for registration, application in asked
+        if application is not None
+    ]
 
 
 def _public(enterprise: Enterprise) -> dict[str, Any]:
@@ -141,16 +169,27 @@ def _refuse_if_filed(session: Session, filing: EnterpriseCreate) -> None:
     )
 
 
-def record_registrations(engine: Engine, agency: str, numbers: Mapping[str, str]) -> None:
-    """An agency has registered these filings (customs code → its registration number).
-    A filing every agency has registered becomes active."""
+def record_registrations(
+    engine: Engine,
+    agency: str,
+    numbers: Mapping[str, str],
+    reviews: Sequence[RegistrationReview] = (),
+) -> None:
+    """An agency has registered these filings (customs code → its registration number),
+    and answered the registrations they applied for that it reviews (``reviews``, their
+    signatures checked by the caller). A filing every agency has registered becomes
+    active."""
     now = utcnow()
     with write_session(engine) as session:
         filed = {
             e.customs_code: e
             for e in session.scalars(
                 select(Enterprise)
-                .where(col(Enterprise.customs_code).in_(list(numbers)))
+                .where(
+                    col(Enterprise.customs_code).in_(
+                        sorted({*numbers, *(r.customsCode for r in reviews)})
+                    )
+                )
                 .with_for_update()
             )
         }
@@ -190,6 +229,7 @@ def record_registrations(engine: Engine, agency: str, numbers: Mapping[str, str]
                     )
                 )
         session.flush()
+        trail.extend(_record_reviews(session, agency, filed, reviews, now))
         for enterprise in filed.values():
             if enterprise.status != FilingStatus.PENDING:
                 continue
@@ -207,6 +247,88 @@ def record_registrations(engine: Engine, agency: str, numbers: Mapping[str, str]
         session.flush()
         audit.append(session, trail)
         session.commit()
+
+
+def _record_reviews(
+    session: Session,
+    agency: str,
+    filed: Mapping[str, Enterprise],
+    reviews: Sequence[RegistrationReview],
+    now: datetime,
+) -> list[audit.Entry]:
+    """Apply an agency's answers to the registrations it reviews: each once (the same
+    answer again, or one older than the answer kept, changes nothing)."""
+    wanted = [r for r in reviews if r.customsCode in filed]
+    if not wanted:
+        return []
+    kept = {
+        (r.customs_code, r.registration): r
+        for r in session.scalars(
+            select(TradeRegistration)
+            .where(
+                col(TradeRegistration.customs_code).in_(sorted({r.customsCode for r in wanted})),
+                col(TradeRegistration.reviewer) == agency,
+            )
+            .with_for_update()
+        )
+    }
+    trail = []
+    for review in wanted:
+        row = kept.get((review.customsCode, review.registration))
+        if row is None or row.signature == review.signature:
+            continue
+        if row.reviewed_at is not None and row.reviewed_at >= review.decidedAt:
+            continue
+        reason = review.reasons[0] if review.reasons else None
+        row.status = (
+            goods.ReviewStatus.APPROVED if review.approved else goods.ReviewStatus.REFUSED
+        ).value
+        row.registration_no = review.registrationNo if review.approved else None
+        row.reason_code = reason.code if reason is not None else None
+        row.reason = reason.message[:500] if reason is not None else None
+        row.reason_zh = reason.messageZh[:500] if reason and reason.messageZh else None
+        row.signature = review.signature
+        row.reviewed_at = review.decidedAt
+        trail.append(
+            _entry(
+                "filing.registration_reviewed",
+                filed[review.customsCode],
+                f"agency:{agency}",
+                {
+                    "registration": row.registration,
+                    "status": row.status,
+                    "registrationNo": row.registration_no,
+                    "reasonCode": row.reason_code,
+                    "signature": row.signature,
+                },
+                occurred_at=now,
+            )
+        )
+    session.flush()
+    return trail
+
+
+def applications_for(
+    engine: Engine, customs_codes: Sequence[str], reviewer: str
+) -> dict[str, list[RegistrationApplication]]:
+    """Customs code → the registrations its filing applied for that ``reviewer`` reviews,
+    as the filing message carries them."""
+    found: dict[str, list[RegistrationApplication]] = {}
+    if not customs_codes:
+        return found
+    with read_session(engine) as session:
+        for row in session.scalars(
+            select(TradeRegistration)
+            .where(
+                col(TradeRegistration.customs_code).in_(sorted(set(customs_codes))),
+                col(TradeRegistration.reviewer) == reviewer,
+            )
+            .order_by(col(TradeRegistration.id))
+        ):
+            found.setdefault(row.customs_code, []).append(
+                RegistrationApplication(registration=row.registration, fields=row.application)
+            )
+    return found
 
 
 def grade(
@@ -309,6 +431,39 @@ def registrations(engine: Engine, enterprise_ids: Sequence[int]) -> dict[int, di
             )
         ):
             found[row.enterprise_id][row.agency] = row.registration_no
+    return found
+
+
+def public_registrations(
+    engine: Engine, enterprise_ids: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    """Enterprise id → what its filing's ``registrations`` shows: each agency's number,
+    and the registrations it applied for (两证合一) with their reviews."""
+    found: dict[int, dict[str, Any]] = {
+        i: dict(numbers) for i, numbers in registrations(engine, enterprise_ids).items()
+    }
+    if not enterprise_ids:
+        return found
+    with read_session(engine) as session:
+        for enterprise_id, row in session.execute(
+            select(col(Enterprise.id), TradeRegistration)
+            .join(
+                TradeRegistration,
+                col(TradeRegistration.customs_code) == col(Enterprise.customs_code),
+            )
+            .where(col(Enterprise.id).in_(list(enterprise_ids)))
+        ):
+            name = goods.PUBLIC_NAME[goods.Registration(row.registration)]
+            found.setdefault(enterprise_id or 0, {})[name] = {
+                "status": row.status,
+                "reviewer": row.reviewer,
+                "registrationNo": row.registration_no,
+                "reasonCode": row.reason_code,
+                "reason": row.reason,
+                "reasonZh": row.reason_zh,
+                "appliedAt": row.applied_at,
+                "reviewedAt": row.reviewed_at,
+            }
     return found
 
 

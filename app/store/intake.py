@@ -42,6 +42,7 @@ from app.store.models import (
     Declaration,
     Enterprise,
     IdempotencyRecord,
+    Product,
     Refusal,
     RefusalCode,
     Waybill,
@@ -226,6 +227,19 @@ _FACTS = union_all(
         _text(null()),
         _text(null()),
     ).where(col(BlockedProduct.barcode).in_(_expanding("barcodes"))),
+    # Filed products (商品备案) the lines name by the e-commerce company's item number:
+    # their HS codes, which the lines must declare.
+    select(
+        _kind("filed_item"),
+        _text(col(Product.ebc_code)),
+        _text(col(Product.item_no)),
+        _text(col(Product.hs_code)),
+        _text(null()),
+        _text(null()),
+    ).where(
+        col(Product.ebc_code).in_(_expanding("sellers")),
+        col(Product.item_no).in_(_expanding("item_nos")),
+    ),
     select(
         _kind("stored_key"),
         _text(col(IdempotencyRecord.scope)),
@@ -268,6 +282,7 @@ def read_facts(
     item_keys = {(ebc, item.itemNo) for ebc, item in lines if item.itemNo is not None}
     blocked_items: set[tuple[str, str]] = set()
     blocked_barcodes: set[str] = set()
+    filed: dict[tuple[str, str], str] = {}
     rows = connection.execute(
         _FACTS,
         {
@@ -296,6 +311,9 @@ def read_facts(
                 blocked_items.add((a, b))
         elif kind == "blocked_barcode":
             blocked_barcodes.add(a)
+        elif kind == "filed_item":
+            if (a, b) in item_keys:
+                filed[(a, b)] = c
         elif kind == "order" and (a, b) in order_keys:
             orders[(a, b)] = c
         elif kind == "quota":
@@ -318,6 +336,7 @@ def read_facts(
         known_keys,
         blocked_items=frozenset(blocked_items),
         blocked_barcodes=frozenset(blocked_barcodes),
+        filed_hs_codes=filed,
     )
     return Read(facts, frozenset(ended))
 

@@ -39,6 +39,7 @@ from app.store.models import (
     DeclarationAction,
     DeclarationAgency,
     DeclarationLine,
+    OriginCertificate,
     RefusalCode,
 )
 
@@ -84,6 +85,16 @@ class AfterRelease(_Model):
     quota_given_back: Money
 
 
+class OriginMonth(_Model):
+    """Certificates of origin applied for under one free trade agreement in one month
+    (China time), and the value of their goods."""
+
+    fta: str
+    month: str  # YYYY-MM
+    applications: int
+    value: Money
+
+
 class Stats(_Model):
     created_from: datetime
     created_to: datetime
@@ -101,6 +112,8 @@ class Stats(_Model):
     top_countries_by_lines: list[Ranked]
     top_countries_by_value: list[Ranked]
     after_release: AfterRelease
+    # Applied for in [from, to), by agreement and month (the plan publishes them yearly).
+    certificates_of_origin: list[OriginMonth]
 
 
 def compute(engine: Engine, created_from: datetime, created_to: datetime) -> Stats:
@@ -155,6 +168,7 @@ def compute(engine: Engine, created_from: datetime, created_to: datetime) -> Sta
         chapters = _ranked(connection, lines.hs_chapter, created_from, created_to)
         countries = _ranked(connection, lines.country, created_from, created_to)
         after_release = _after_release(connection, created_from, created_to)
+        origin = _certificates_of_origin(connection, created_from, created_to)
     return Stats(
         created_from=created_from,
         created_to=created_to,
@@ -171,7 +185,31 @@ def compute(engine: Engine, created_from: datetime, created_to: datetime) -> Sta
         top_countries_by_lines=countries[0],
         top_countries_by_value=countries[1],
         after_release=after_release,
+        certificates_of_origin=origin,
     )
+
+
+def _certificates_of_origin(
+    connection: Connection, created_from: datetime, created_to: datetime
+) -> list[OriginMonth]:
+    c = OriginCertificate.__table__.c  # type: ignore[attr-defined]
+    # Constants, not bound parameters: PostgreSQL matches GROUP BY to SELECT by text.
+    if connection.dialect.name == "postgresql":
+        month = func.to_char(
+            func.timezone(literal_column("'Asia/Shanghai'"), c.applied_at),
+            literal_column("'YYYY-MM'"),
+        )
+    else:
+        month = func.strftime(literal_column("'%Y-%m'"), c.applied_at, literal_column("'+8 hours'"))
+    rows = connection.execute(
+        select(c.fta, month, func.count(), amount_sum(connection.dialect, c.value))
+        .where(c.applied_at >= created_from, c.applied_at < created_to)
+        .group_by(c.fta, month)
+        .order_by(month, c.fta)
+    )
+    return [
+        OriginMonth(fta=fta, month=str(m), applications=n, value=value) for fta, m, n, value in rows
+    ]
 
 
 def _after_release(

@@ -9,7 +9,7 @@ but its cursor."""
 import base64
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -697,3 +697,67 @@ def announce_takedown(session: Session, notice: TakedownNotice, now: datetime) -
             }
         ],
     )
+
+
+PRODUCT_RECALLED = "product.recalled"
+
+
+@dataclass(frozen=True, slots=True)
+class RecallNotice:
+    """A regulator's recall of goods, as the enterprises it concerns hear of it."""
+
+    recall_id: str
+    barcode: str
+    batch: str | None
+    product_name: str | None
+    reason: str
+    issued_at: datetime
+
+
+def announce_recall(
+    session: Session,
+    notice: RecallNotice,
+    concerned: Mapping[str, tuple[int, int]],
+    now: datetime,
+) -> None:
+    """Log, in the transaction that issues it, one event per enterprise the recall
+    concerns (``concerned``: customs code → its declarations found, and those delivered)
+    that some endpoint listens for: each hears only its own figures, and reads its
+    declarations with ``GET /v1/recalls/{id}``."""
+    listening = [
+        customs_code
+        for customs_code, events in session.connection().execute(_LISTENERS)
+        if PRODUCT_RECALLED in events
+    ]
+    if not listening:
+        return
+    everything = None in listening
+    wanted = set(listening)
+    rows = [
+        {
+            "type": PRODUCT_RECALLED,
+            "parties": [code],
+            "endpoint_id": None,
+            "created_at": now,
+            "payload": {
+                "id": f"evt_{uuid.uuid4().hex}",
+                "type": PRODUCT_RECALLED,
+                "createdAt": now.isoformat(),
+                "data": {
+                    "recallId": notice.recall_id,
+                    "customsCode": code,
+                    "barcode": notice.barcode,
+                    "batch": notice.batch,
+                    "productName": notice.product_name,
+                    "reason": notice.reason,
+                    "issuedAt": notice.issued_at.isoformat(),
+                    "declarations": declarations,
+                    "delivered": delivered,
+                },
+            },
+        }
+        for code, (declarations, delivered) in sorted(concerned.items())
+        if everything or code in wanted
+    ]
+    if rows:
+        session.connection().execute(insert(WebhookEvent), rows)

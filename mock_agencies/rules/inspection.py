@@ -1,6 +1,9 @@
 """Inspection and quarantine (检验检疫): prohibited and flagged categories, by HS chapter."""
 
-from app.agencies.wire import Reason, ReceiptStatus
+from collections.abc import Mapping
+from typing import Any
+
+from app.agencies.wire import FilingMessage, Reason, ReceiptStatus
 from mock_agencies.documents import DeclarationDocuments
 from mock_agencies.rules.decision import Decision, rejected
 from mock_agencies.rules.sampling import selected
@@ -64,3 +67,44 @@ def decide(
         )
         return Decision(ReceiptStatus.PASSED, inspected=True, inspection_reasons=(why,))
     return Decision(ReceiptStatus.PASSED)
+
+
+# -- 原产地证申领企业备案: certificate-of-origin applicant registration --------------------
+
+CERTIFICATE_OF_ORIGIN = "certificate_of_origin"
+_HS_CODE_DIGITS = 10
+
+
+def review_origin_applicant(filing: FilingMessage, fields: Mapping[str, Any]) -> list[Reason]:
+    """Inspection's review of a certificate-of-origin applicant registration: why it is
+    refused (none: approved). An enterprise on the credit negative list, or graded
+    discredited, is not registered; nor one naming goods not identified by 10-digit HS
+    codes."""
+    reasons = []
+    if filing.listed:
+        reasons.append(
+            Reason(
+                code="applicant_listed",
+                message="the enterprise is on the credit negative list",
+                messageZh="该企业已列入信用负面清单",
+            )
+        )
+    if filing.creditGrade == "discredited":
+        reasons.append(
+            Reason(
+                code="applicant_discredited",
+                message="the enterprise's credit grade is discredited",
+                messageZh="该企业信用等级为失信企业",
+            )
+        )
+    codes = [str(code) for code in fields.get("hsCodes") or []]
+    wrong = [c for c in codes if not (c.isascii() and c.isdigit() and len(c) == _HS_CODE_DIGITS)]
+    if wrong or not codes:
+        reasons.append(
+            Reason(
+                code="goods_unidentified",
+                message=f"the goods must be named by 10-digit HS codes: {', '.join(wrong)}",
+                messageZh=f"商品应以10位商品编码申报：{'、'.join(wrong)}",
+            )
+        )
+    return reasons

@@ -228,6 +228,60 @@ def an_acknowledgement(world: World) -> Request:
     return "POST", url, {"json": {"actionTaken": "removed"}}
 
 
+# Goods: products filed by the e-commerce company, delivery events on a waybill, traces
+# and recalls.
+SELLER = demo.DEMO_PARTIES.ecommerce.customs_code
+GTIN = "6901234567892"
+
+
+def a_product(item_no: str | None = None) -> dict[str, Any]:
+    """The face cream of the demo declarations (by default under its item number)."""
+    cream = demo.PRODUCTS[0]
+    return {
+        "ebcCode": SELLER,
+        "itemNo": item_no or f"SKU-{cream.gcode[-6:]}",
+        "name": cream.name,
+        "hsCode": cream.gcode,
+        "barcode": GTIN,
+        "brand": "雪肌",
+        "manufacturer": "Shiseido Co., Ltd.",
+        "originCountry": cream.country,
+        "unit": cream.unit,
+    }
+
+
+def a_product_url(world: World) -> str:
+    filed = world.as_admin("POST", "/v1/products", json=a_product())
+    return f"/v1/products/{SELLER}/{filed['itemNo']}"
+
+
+def a_waybill(world: World) -> str:
+    """The waybill number of the party's declaration under test."""
+    detail = world.as_admin("GET", f"/v1/declarations/{world.declaration_id}")
+    logistics_no: str = detail["documents"]["logistics"]["logisticsNo"]
+    return logistics_no
+
+
+def a_delivery_event(world: World) -> Request:
+    """On a fresh declaration's waybill: only its logistics company (none of the callers)
+    and the admin may post."""
+    _, body = world.fresh_declaration()
+    event = {"event": "picked_up", "at": "2026-01-01T08:00:00Z", "place": "杭州"}
+    return "POST", f"/v1/waybills/{body['logistics']['logisticsNo']}/events", {"json": event}
+
+
+def a_recall(world: World) -> str:
+    """A recall of the face cream, declared on the party's platform."""
+    world.as_admin("POST", "/v1/products", json=a_product())
+    cream = world.declarations.valid(lines=[(demo.PRODUCTS[0], 1)])
+    world.as_admin("POST", "/v1/declarations", json=cream)
+    recall = world.as_admin(
+        "POST", "/v1/regulator/recalls", json={"barcode": GTIN, "reason": "contaminated"}
+    )
+    recall_id: str = recall["id"]
+    return recall_id
+
+
 # Route → (how to call it, expected status per caller). Writes get a fresh object each
 # time, so callers do not interfere.
 EVERYONE_READS = {"anonymous": 401, "admin": 200, "customs": 200, "tax": 200}
@@ -525,6 +579,68 @@ TABLE: dict[tuple[str, str], tuple[MakeRequest, dict[str, int]]] = {
     ("POST", "/v1/takedowns/{takedownId}/acknowledgement"): (
         an_acknowledgement,
         {"anonymous": 401, "admin": 200, "customs": 403, "tax": 403, "party": 200, "stranger": 404},
+    ),
+    # The e-commerce company files its products (the party, a platform, is not it); each
+    # reads its own.
+    ("POST", "/v1/products"): (
+        lambda w: ("POST", "/v1/products", {"json": a_product(f"NEW-{uuid.uuid4().hex[:12]}")}),
+        {"anonymous": 401, "admin": 201, "customs": 403, "tax": 403, "party": 403, "stranger": 403},
+    ),
+    ("GET", "/v1/products"): (
+        lambda w: ("GET", "/v1/products", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 200},
+    ),
+    ("GET", "/v1/products/{ebcCode}/{itemNo}"): (
+        lambda w: ("GET", a_product_url(w), {}),
+        EVERYONE_READS | {"party": 404, "stranger": 404},
+    ),
+    # A registered applicant applies for itself: none is registered here, so only who may
+    # apply gets as far as the 409.
+    ("POST", "/v1/origin-certificates"): (
+        lambda w: (
+            "POST",
+            "/v1/origin-certificates",
+            {
+                "json": {
+                    "ebcCode": w.party_code,
+                    "fta": "rcep",
+                    "hsCode": "6109100021",
+                    "value": "100",
+                    "exportCountry": "116",
+                }
+            },
+        ),
+        {"anonymous": 401, "admin": 409, "customs": 403, "tax": 403, "party": 409, "stranger": 403},
+    ),
+    ("GET", "/v1/origin-certificates"): (
+        lambda w: ("GET", "/v1/origin-certificates", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 200},
+    ),
+    # A logistics company posts on its own waybills; the declaration's parties read them.
+    ("POST", "/v1/waybills/{logisticsNo}/events"): (
+        a_delivery_event,
+        {"anonymous": 401, "admin": 201, "customs": 403, "tax": 403, "party": 404, "stranger": 404},
+    ),
+    ("GET", "/v1/waybills/{logisticsNo}/events"): (
+        lambda w: ("GET", f"/v1/waybills/{a_waybill(w)}/events", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 404},
+    ),
+    ("GET", "/v1/trace"): (
+        lambda w: ("GET", f"/v1/trace?barcode={GTIN}", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 200},
+    ),
+    # Customs, inspection and market supervision recall; those concerned read the recall.
+    ("POST", "/v1/regulator/recalls"): (
+        lambda w: ("POST", "/v1/regulator/recalls", {"json": {"barcode": GTIN, "reason": "x"}}),
+        REGULATORS_ONLY | {"admin": 201, "customs": 201, "tax": 403},
+    ),
+    ("GET", "/v1/recalls"): (
+        lambda w: ("GET", "/v1/recalls", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 200},
+    ),
+    ("GET", "/v1/recalls/{recallId}"): (
+        lambda w: ("GET", f"/v1/recalls/{a_recall(w)}", {}),
+        EVERYONE_READS | {"party": 200, "stranger": 404},
     ),
     # Customs and commerce suspend and reinstate; a bystander is reinstated each time.
     ("POST", "/v1/regulator/enterprises/{customsCode}/status"): (

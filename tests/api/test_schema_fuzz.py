@@ -86,6 +86,20 @@ ALSO_REFUSED = {
     "POST /v1/regulator/negative-list": ["422"],
     "POST /v1/complaints": ["422"],
     "POST /v1/regulator/complaints/{complaintId}/decision": ["422"],
+    # Goods: a barcode is a GTIN with its check digit, an HS code one of the chapters, a
+    # country a CEB code; products are filed by e-commerce companies; an event happened
+    # already; a trace starts from one thing; a waybill number two companies declared
+    # needs its logisticsCode.
+    "POST /v1/products": ["422"],
+    "GET /v1/products": ["400"],
+    "POST /v1/origin-certificates": ["422"],
+    "GET /v1/origin-certificates": ["400"],
+    "POST /v1/waybills/{logisticsNo}/events": ["422"],
+    "GET /v1/waybills/{logisticsNo}/events": ["422"],
+    "GET /v1/trace": ["400", "422"],
+    "POST /v1/regulator/recalls": ["422"],
+    "GET /v1/recalls": ["400"],
+    "GET /v1/recalls/{recallId}": ["400"],
 }
 # /validate and /batch answer 200 to declarations that break the schema, by design:
 # /validate reports the problems as its result ("always 200"), and a batch refuses each

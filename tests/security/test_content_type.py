@@ -24,6 +24,8 @@ DECLARATION = "00000000-0000-0000-0000-000000000000"
 LISTING = "00000000-0000-7000-8000-00000000000a"
 COMPLAINT = "00000000-0000-7000-8000-00000000000b"
 TAKEDOWN = "00000000-0000-7000-8000-00000000000c"
+# A waybill number for the delivery events' route.
+WAYBILL = "SF0000000001"
 ROUTES = [
     "/v1/declarations",
     "/v1/declarations/validate",
@@ -46,6 +48,10 @@ ROUTES = [
     "/v1/complaints",
     f"/v1/regulator/complaints/{COMPLAINT}/decision",
     f"/v1/takedowns/{TAKEDOWN}/acknowledgement",
+    "/v1/products",
+    "/v1/origin-certificates",
+    f"/v1/waybills/{WAYBILL}/events",
+    "/v1/regulator/recalls",
 ]
 
 # (Content-Type, body): not JSON, or not said to be.
@@ -155,6 +161,7 @@ def test_every_route_that_takes_a_body_documents_its_415(filed_client: TestClien
         .replace(LISTING, "{listingId}")
         .replace(COMPLAINT, "{complaintId}")
         .replace(TAKEDOWN, "{takedownId}")
+        .replace(WAYBILL, "{logisticsNo}")
         for path in ROUTES
     } <= posted
     for path, method, operation in with_body:

@@ -34,6 +34,13 @@ TABLES = (
     "takedowns",
     "blocked_products",
     "complaints",
+    "delivery_events",
+    "recall_declarations",
+    "recall_parties",
+    "recalls",
+    "products",
+    "trade_registrations",
+    "origin_certificates",
 )
 
 

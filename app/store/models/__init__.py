@@ -14,6 +14,15 @@ from app.store.models.declaration import (
     Waybill,
 )
 from app.store.models.enterprise import Enterprise, EnterpriseRegistration
+from app.store.models.goods import (
+    DeliveryEventRecord,
+    OriginCertificate,
+    Product,
+    Recall,
+    RecallDeclaration,
+    RecallParty,
+    TradeRegistration,
+)
 from app.store.models.idempotency import IdempotencyRecord
 from app.store.models.outbox import OutboxMessage
 from app.store.models.party_document import PartyDocument
@@ -40,17 +49,24 @@ __all__ = [
     "DeclarationAgency",
     "DeclarationEvent",
     "DeclarationLine",
+    "DeliveryEventRecord",
     "Enterprise",
     "EnterpriseCertificate",
     "EnterpriseRegistration",
     "IdempotencyRecord",
     "NegativeListing",
+    "OriginCertificate",
     "OutboxMessage",
     "PartyDocument",
+    "Product",
+    "Recall",
+    "RecallDeclaration",
+    "RecallParty",
     "Refusal",
     "RefusalCode",
     "SignaturePolicy",
     "Takedown",
+    "TradeRegistration",
     "Waybill",
     "WebhookDelivery",
     "WebhookEndpoint",
